@@ -1,0 +1,118 @@
+/**
+ * The key hierarchy:
+ *
+ *   KEK (outside the database: keyring file or env)
+ *    ├─ wraps each subject's data key        (subject.wrapped_key, tagged with kek_id)
+ *    └─ wraps the system keys                (key_material: blind index, journal signing, link signing)
+ *
+ * Rotating the KEK re-wraps these small keys; personal-data values are never re-encrypted.
+ */
+import { createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/tables.js';
+import { newDataKey, open, seal, wrapContext } from './envelope.js';
+import type { KekProvider } from './kek-provider.js';
+
+export const SYSTEM_KEYS = ['blind-index', 'journal-signing', 'link-signing'] as const;
+export type SystemKeyPurpose = (typeof SYSTEM_KEYS)[number];
+
+export interface WrappedKey {
+  kekId: string;
+  wrapped: string;
+}
+
+export class KeyService {
+  private blindIndexKey?: Buffer;
+  private linkKey?: Buffer;
+  private signingKey?: KeyObject;
+  private verifyKey?: KeyObject;
+  private signingKeyId?: string;
+
+  constructor(readonly keks: KekProvider) {}
+
+  /** Creates missing system keys and loads all of them into memory. Idempotent. */
+  async load(db: Kysely<Database>, now: number): Promise<void> {
+    for (const purpose of SYSTEM_KEYS) {
+      const secret = purpose === 'journal-signing' ? undefined : randomBytes(32);
+      const pair = purpose === 'journal-signing' ? generateKeyPairSync('ed25519') : undefined;
+      const material = pair ? pair.privateKey.export({ format: 'der', type: 'pkcs8' }) : secret!;
+      await db
+        .insertInto('key_material')
+        .values({
+          purpose,
+          kek_id: this.keks.activeId,
+          wrapped: this.wrap(material, `system:${purpose}`).wrapped,
+          public_key: pair ? pair.publicKey.export({ format: 'der', type: 'spki' }).toString('base64') : null,
+          created_at: now,
+        })
+        .onConflict((oc) => oc.column('purpose').doNothing())
+        .execute();
+    }
+    const rows = await db.selectFrom('key_material').selectAll().execute();
+    for (const row of rows) {
+      const material = this.unwrap({ kekId: row.kek_id, wrapped: row.wrapped }, `system:${row.purpose}`);
+      if (row.purpose === 'blind-index') this.blindIndexKey = material;
+      if (row.purpose === 'link-signing') this.linkKey = material;
+      if (row.purpose === 'journal-signing') {
+        this.signingKey = createPrivateKey({ key: material, format: 'der', type: 'pkcs8' });
+        this.verifyKey = createPublicKey({ key: Buffer.from(row.public_key!, 'base64'), format: 'der', type: 'spki' });
+        this.signingKeyId = `ed25519:${createHmac('sha256', 'custodian/key-id').update(row.public_key!).digest('hex').slice(0, 16)}`;
+      }
+    }
+  }
+
+  wrap(key: Buffer, owner: string): WrappedKey {
+    const kekId = this.keks.activeId;
+    return { kekId, wrapped: seal(this.kek(kekId), key, wrapContext(kekId, owner)) };
+  }
+
+  unwrap(wrapped: WrappedKey, owner: string): Buffer {
+    return open(this.kek(wrapped.kekId), wrapped.wrapped, wrapContext(wrapped.kekId, owner));
+  }
+
+  newSubjectKey(subjectId: string): { key: Buffer } & WrappedKey {
+    const key = newDataKey();
+    return { key, ...this.wrap(key, `subject:${subjectId}`) };
+  }
+
+  subjectKey(subjectId: string, wrapped: WrappedKey): Buffer {
+    return this.unwrap(wrapped, `subject:${subjectId}`);
+  }
+
+  /**
+   * Keyed blind index of an identifier: equal identifiers give equal indexes, but the
+   * index reveals nothing without the key. The type is part of the input so an e-mail and
+   * an account id with the same text do not collide.
+   */
+  blindIndex(type: string, normalizedValue: string): string {
+    return createHmac('sha256', this.loaded(this.blindIndexKey)).update(`${type}\u0000${normalizedValue}`).digest('base64url');
+  }
+
+  /** HMAC for signed links (one-click unsubscribe and the like). */
+  linkMac(payload: string): string {
+    return createHmac('sha256', this.loaded(this.linkKey)).update(payload).digest('base64url');
+  }
+
+  get journalKeyId(): string {
+    return this.loaded(this.signingKeyId);
+  }
+
+  signJournal(data: Buffer): string {
+    return sign(null, data, this.loaded(this.signingKey)).toString('base64');
+  }
+
+  verifyJournal(data: Buffer, signature: string): boolean {
+    return verify(null, data, this.loaded(this.verifyKey), Buffer.from(signature, 'base64'));
+  }
+
+  private kek(id: string): Buffer {
+    const kek = this.keks.get(id);
+    if (!kek) throw new Error(`Key-encryption key "${id}" is not in the keyring (was it removed before rotation finished?)`);
+    return kek;
+  }
+
+  private loaded<T>(value: T | undefined): T {
+    if (value === undefined) throw new Error('KeyService.load() has not run');
+    return value;
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The composition root: opens the store, runs migrations, loads keys and the active
+ * policy, and wires the services. HTTP and the CLI are thin adapters over what this
+ * returns.
+ */
+import { readFile } from 'node:fs/promises';
+import { ApiKeys } from './access/api-keys.js';
+import { type Clock, type IdSource, systemClock, uuidSource } from './clock.js';
+import type { Config } from './config.js';
+import { envKekProvider, fileKekProvider, type KekProvider } from './crypto/kek-provider.js';
+import { KeyService } from './crypto/keys.js';
+import { writeCheckpoint } from './journal/checkpoint.js';
+import { Journal } from './journal/journal.js';
+import { PolicyVersions, type PublishResult } from './policy/versions.js';
+import { migrateToLatest } from './store/migrations.js';
+import { openStore, type Store } from './store/store.js';
+import { Vault } from './vault/vault.js';
+
+export interface Custodian {
+  readonly store: Store;
+  readonly keys: KeyService;
+  readonly journal: Journal;
+  readonly policies: PolicyVersions;
+  readonly vault: Vault;
+  readonly apiKeys: ApiKeys;
+  readonly clock: Clock;
+  readonly ids: IdSource;
+  checkpoint(): ReturnType<typeof writeCheckpoint>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  clock?: Clock;
+  ids?: IdSource;
+  /** Skip migrations (for commands that must not change the schema). */
+  migrate?: boolean;
+}
+
+export function kekProviderFor(config: Pick<Config, 'masterKey' | 'keyringPath'>): KekProvider {
+  return config.masterKey ? envKekProvider(config.masterKey) : fileKekProvider(config.keyringPath);
+}
+
+export async function openCustodian(config: Pick<Config, 'database' | 'masterKey' | 'keyringPath'>, options: OpenOptions = {}): Promise<Custodian> {
+  const clock = options.clock ?? systemClock;
+  const ids = options.ids ?? uuidSource;
+  const store = openStore(config.database);
+  try {
+    if (options.migrate !== false) await migrateToLatest(store.db);
+    const keys = new KeyService(kekProviderFor(config));
+    await keys.load(store.db, clock.now());
+    const journal = new Journal(store.engine, clock, ids);
+    const policies = new PolicyVersions(store, clock);
+    await policies.refresh();
+    return {
+      store,
+      keys,
+      journal,
+      policies,
+      vault: new Vault(store, keys, journal, policies, clock, ids),
+      apiKeys: new ApiKeys(store, clock),
+      clock,
+      ids,
+      checkpoint: () => writeCheckpoint(store.db, keys, clock, ids),
+      close: () => store.close(),
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+/** Publishes the policy file as a new version when it differs from the newest one. */
+export async function publishPolicyFile(custodian: Custodian, path: string): Promise<PublishResult> {
+  return custodian.policies.publish(await readFile(path, 'utf8'), path);
+}

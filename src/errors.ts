@@ -1,0 +1,39 @@
+/**
+ * The one error type services throw for expected failures. Codes are stable and
+ * documented; `http/errors.ts` maps them to status codes. Messages and details name
+ * fields and ids, never personal-data values.
+ */
+
+export type ErrorCode =
+  | 'validation_failed'
+  | 'not_found'
+  | 'conflict'
+  | 'purpose_not_declared'
+  | 'category_not_declared'
+  | 'category_not_allowed_for_purpose'
+  | 'operation_not_allowed'
+  | 'subject_not_active'
+  | 'policy_invalid'
+  | 'policy_not_published'
+  | 'unauthenticated'
+  | 'forbidden';
+
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+export class CustodianError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+  ) {
+    super(message);
+    this.name = 'CustodianError';
+  }
+}
+
+export function notFound(what: string, path = ''): CustodianError {
+  return new CustodianError('not_found', `${what} not found`, path ? [{ path, message: `${what} not found` }] : []);
+}

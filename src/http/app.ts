@@ -1,0 +1,64 @@
+/**
+ * The Fastify application. Schemas (TypeBox) validate input, filter output — a response
+ * schema is an allow-list — and generate the OpenAPI document served at /openapi.json.
+ */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Custodian } from '../custodian.js';
+import { errorBody, errorHandler } from './errors.js';
+import { healthRoutes } from './routes/health.js';
+import { policyRoutes } from './routes/policy.js';
+import { subjectRoutes } from './routes/subjects.js';
+
+export interface AppOptions {
+  /** A pino logger config, or false for none (tests). */
+  logger?: FastifyServerOptions['logger'];
+  bodyLimit?: number;
+}
+
+/** Paths pino must never print: credentials, and bodies, which carry personal data. */
+export const LOG_REDACT = ['req.headers.authorization', 'req.headers.cookie', 'req.body', 'res.body', 'body', '*.value', '*.identifiers', '*.email', '*.phone'];
+
+export async function buildApp(custodian: Custodian, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? 1_048_576,
+    // Unknown fields are errors, not silently dropped; types are never coerced.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: true } },
+    disableRequestLogging: false,
+    genReqId: () => custodian.ids.next(),
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send(errorBody('route_not_found', `No route ${request.method} ${request.routeOptions?.url ?? 'for this path'}`));
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Custodian API',
+        version: '0.1.0',
+        description:
+          'Custodian makes an operator’s privacy policy true: the policy is published as data, personal data is stored encrypted per subject, and every operation is checked against a declared purpose and journaled.\n\nAuthenticate with `Authorization: Bearer <api key>` (create one with `custodian apikey create`). Errors always have the shape `{ "error": { "code", "message", "details": [{ "path", "message" }] } }`.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A Custodian API key' } } },
+      tags: [
+        { name: 'subjects', description: 'Data subjects and their identifiers' },
+        { name: 'data', description: 'Personal data collected under declared purposes' },
+        { name: 'policy', description: 'The published policy' },
+        { name: 'health', description: 'Liveness and readiness' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(healthRoutes, { custodian });
+  await app.register(policyRoutes, { custodian });
+  await app.register(subjectRoutes, { custodian });
+  return app;
+}

@@ -1,0 +1,94 @@
+/**
+ * One function turns anything thrown into the public error shape
+ * `{ error: { code, message, details: [{ path, message }] } }`. Nothing here echoes
+ * request content: parser messages (which quote the body) are replaced by fixed text.
+ */
+import { Type } from '@sinclair/typebox';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { CustodianError, type ErrorCode, type ErrorDetail } from '../errors.js';
+
+export const ErrorBody = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String({ description: 'Stable machine-readable code' }),
+      message: Type.String(),
+      details: Type.Array(Type.Object({ path: Type.String(), message: Type.String() })),
+    }),
+  },
+  { $id: 'ErrorBody', description: 'The error shape of every route' },
+);
+
+const STATUS: Record<ErrorCode, number> = {
+  validation_failed: 400,
+  not_found: 404,
+  conflict: 409,
+  purpose_not_declared: 422,
+  category_not_declared: 422,
+  category_not_allowed_for_purpose: 422,
+  operation_not_allowed: 422,
+  subject_not_active: 409,
+  policy_invalid: 422,
+  policy_not_published: 503,
+  unauthenticated: 401,
+  forbidden: 403,
+};
+
+export function errorBody(code: string, message: string, details: ErrorDetail[] = []) {
+  return { error: { code, message, details } };
+}
+
+interface AjvError {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+/** `/items/0/category` + keyword params → `items[0].category`. */
+function ajvPath(context: string | undefined, error: AjvError): string {
+  const segments = error.instancePath.split('/').filter(Boolean);
+  const extra = (error.params.missingProperty ?? error.params.additionalProperty) as string | undefined;
+  if (extra) segments.push(extra);
+  const path = segments.map((s, i) => (/^\d+$/.test(s) ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+  return context && context !== 'body' ? (path ? `${context}.${path}` : context) : path;
+}
+
+function ajvMessage(error: AjvError): string {
+  if (error.keyword === 'additionalProperties') return 'unknown field';
+  if (error.keyword === 'required') return 'is required';
+  // ajv messages describe the schema ("must be string"), never the value.
+  return error.message ?? 'is invalid';
+}
+
+export function toErrorResponse(error: unknown): { status: number; body: ReturnType<typeof errorBody> } {
+  if (error instanceof CustodianError) return { status: STATUS[error.code], body: errorBody(error.code, error.message, error.details) };
+  const fastifyError = error as FastifyError & { validation?: AjvError[]; validationContext?: string };
+  if (fastifyError.validation) {
+    const details = fastifyError.validation.map((v) => ({ path: ajvPath(fastifyError.validationContext, v), message: ajvMessage(v) }));
+    return { status: 400, body: errorBody('validation_failed', 'The request is invalid', details) };
+  }
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_INVALID_JSON':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { status: 400, body: errorBody('malformed_json', 'The request body is not valid JSON') };
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, body: errorBody('payload_too_large', 'The request body is larger than the limit') };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { status: 415, body: errorBody('unsupported_media_type', 'Unsupported Content-Type') };
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { status: 400, body: errorBody('bad_request', 'Content-Length does not match the body') };
+  }
+  const status = fastifyError.statusCode;
+  if (status && status >= 400 && status < 500) return { status, body: errorBody('bad_request', 'The request could not be processed') };
+  return { status: 500, body: errorBody('internal_error', 'Internal error') };
+}
+
+export function errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const { status, body } = toErrorResponse(error);
+  if (status >= 500) {
+    // Log the error class and stack only: messages of unexpected errors may quote data.
+    const e = error as Error;
+    request.log.error({ err: { type: e?.name, code: (e as FastifyError)?.code, stack: e?.stack?.split('\n').slice(1).join('\n') } }, 'request failed');
+  }
+  void reply.status(status).send(body);
+}

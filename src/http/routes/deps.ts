@@ -1,0 +1,6 @@
+import type { Custodian } from '../../custodian.js';
+
+/** What every route plugin receives. */
+export interface RouteDeps {
+  custodian: Custodian;
+}

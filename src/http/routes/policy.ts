@@ -1,0 +1,113 @@
+/**
+ * The policy: the active version as JSON, published versions, publishing, the JSON Schema
+ * of the language and the public notice.
+ */
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { CustodianError } from '../../errors.js';
+import type { PublishedPolicy } from '../../policy/versions.js';
+import { requireScope } from '../auth.js';
+import { ErrorBody } from '../errors.js';
+import type { RouteDeps } from './deps.js';
+
+const VersionSummary = Type.Object({
+  number: Type.Integer(),
+  policyId: Type.String(),
+  label: Type.Union([Type.String(), Type.Null()]),
+  effectiveAt: Type.String({ format: 'date-time' }),
+  publishedAt: Type.String({ format: 'date-time' }),
+  hash: Type.String(),
+  active: Type.Boolean(),
+});
+
+/** The compiled policy is public information (it is the notice); its schema is the language's. */
+const PolicyDocument = Type.Object(
+  {
+    id: Type.String(),
+    purposes: Type.Array(Type.Object({ id: Type.String(), categories: Type.Array(Type.String()) }, { additionalProperties: true })),
+    publishedVersion: VersionSummary,
+  },
+  { additionalProperties: true },
+);
+
+const PublishBody = Type.Object({ source: Type.String({ minLength: 1, maxLength: 1_000_000, description: 'The policy as YAML or JSON text' }) }, { additionalProperties: false });
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 415: ErrorBody, 422: ErrorBody, 503: ErrorBody };
+
+export const policyRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { custodian }) => {
+  const { policies, apiKeys } = custodian;
+  const summary = (v: PublishedPolicy) => ({
+    number: v.number,
+    policyId: v.policyId,
+    label: v.label,
+    effectiveAt: new Date(v.effectiveAt).toISOString(),
+    publishedAt: new Date(v.publishedAt).toISOString(),
+    hash: v.hash,
+    active: safeActive() === v.number,
+  });
+  const safeActive = () => {
+    try {
+      return policies.active().number;
+    } catch {
+      return undefined;
+    }
+  };
+
+  app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'], { parseAs: 'string' }, (_request, body, done) => done(null, { source: body }));
+
+  app.get(
+    '/v1/policy',
+    { preHandler: requireScope(apiKeys, 'policy:read'), schema: { tags: ['policy'], summary: 'The active policy, compiled', security: [{ bearer: [] }], response: { 200: PolicyDocument, ...errors } } },
+    async () => {
+      const active = policies.active();
+      return { ...active.index.policy, publishedVersion: summary(active) };
+    },
+  );
+
+  app.get(
+    '/v1/policy/versions',
+    {
+      preHandler: requireScope(apiKeys, 'policy:read'),
+      schema: { tags: ['policy'], summary: 'Published versions, oldest first', security: [{ bearer: [] }], response: { 200: Type.Object({ versions: Type.Array(VersionSummary) }), ...errors } },
+    },
+    async () => ({ versions: policies.list().map(summary) }),
+  );
+
+  app.get(
+    '/v1/policy/versions/:number',
+    {
+      preHandler: requireScope(apiKeys, 'policy:read'),
+      schema: {
+        tags: ['policy'],
+        summary: 'One published version: its summary, source and compiled form',
+        security: [{ bearer: [] }],
+        params: Type.Object({ number: Type.String({ pattern: '^[1-9][0-9]{0,8}$' }) }),
+        response: { 200: Type.Object({ version: VersionSummary, source: Type.String(), policy: Type.Object({}, { additionalProperties: true }) }), ...errors },
+      },
+    },
+    async (request) => {
+      const version = policies.get(Number(request.params.number));
+      if (!version) throw new CustodianError('not_found', `Policy version ${request.params.number} not found`, [{ path: 'number', message: 'no such version' }]);
+      return { version: summary(version), source: (await policies.source(version.number))!, policy: version.index.policy as unknown as Record<string, unknown> };
+    },
+  );
+
+  app.post(
+    '/v1/policy/versions',
+    {
+      preHandler: requireScope(apiKeys, 'policy:write'),
+      schema: {
+        tags: ['policy'],
+        summary: 'Publish a new policy version',
+        description: 'Send the policy as `application/yaml` (or `text/plain`) or as JSON `{ "source": "…" }`. Errors list every compiler diagnostic; nothing is published. Publishing the same policy as the newest version returns 200 and that version.',
+        security: [{ bearer: [] }],
+        body: PublishBody,
+        response: { 200: Type.Object({ version: VersionSummary, created: Type.Boolean() }), 201: Type.Object({ version: VersionSummary, created: Type.Boolean() }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const result = await policies.publish(request.body.source, 'request body');
+      return reply.status(result.created ? 201 : 200).send({ version: summary(result.version), created: result.created });
+    },
+  );
+};

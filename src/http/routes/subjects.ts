@@ -1,0 +1,146 @@
+/**
+ * Subjects and their personal data. Handlers parse, call one vault function, and map the
+ * result; the rules live in the vault.
+ */
+import { type Static, Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { DATA_SOURCES, JURISDICTIONS, LOCALES } from '../../policy/model.js';
+import { IDENTIFIER_TYPES } from '../../vault/identifiers.js';
+import type { DataItem } from '../../vault/vault.js';
+import { actorOf, requireScope } from '../auth.js';
+import { ErrorBody } from '../errors.js';
+import { isoTime, literalUnion } from '../schemas.js';
+import type { RouteDeps } from './deps.js';
+
+
+const Identifier = Type.Object(
+  {
+    type: literalUnion(IDENTIFIER_TYPES, 'Identifier type'),
+    value: Type.String({ minLength: 1, maxLength: 320 }),
+  },
+  { additionalProperties: false },
+);
+
+const SubjectBody = Type.Object(
+  {
+    identifiers: Type.Array(Identifier, { minItems: 1, maxItems: 20 }),
+    jurisdiction: Type.Optional(literalUnion(JURISDICTIONS, 'Where the subject resides, for deadlines and rules')),
+    locale: Type.Optional(literalUnion(LOCALES, 'Language the subject reads')),
+  },
+  { additionalProperties: false },
+);
+
+const SubjectId = Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
+
+const Subject = Type.Object({
+  id: Type.String(),
+  state: Type.String(),
+  jurisdiction: Type.Union([Type.String(), Type.Null()]),
+  locale: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
+const ItemInput = Type.Object(
+  {
+    category: Type.String({ minLength: 1, maxLength: 200, description: 'Data category id declared in the policy' }),
+    value: Type.Union([Type.String({ maxLength: 65536 }), Type.Number(), Type.Boolean(), Type.Object({}, { additionalProperties: true }), Type.Array(Type.Unknown())], {
+      description: 'The personal-data value; stored encrypted',
+    }),
+    purpose: Type.String({ minLength: 1, maxLength: 200, description: 'Purpose id declared in the policy' }),
+    source: literalUnion(DATA_SOURCES, 'Where the data came from'),
+  },
+  { additionalProperties: false },
+);
+
+const CollectBody = Type.Object({ items: Type.Array(ItemInput, { minItems: 1, maxItems: 500 }) }, { additionalProperties: false });
+
+const Item = Type.Object({
+  id: Type.String(),
+  category: Type.String(),
+  value: Type.Unknown(),
+  purposes: Type.Array(Type.String()),
+  source: Type.String(),
+  collectedAt: Type.String({ format: 'date-time' }),
+  retentionDueAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  state: Type.String(),
+  policyVersion: Type.Integer(),
+});
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 422: ErrorBody };
+
+function itemView(item: DataItem): Static<typeof Item> {
+  return { ...item, collectedAt: isoTime(item.collectedAt), retentionDueAt: isoTime(item.retentionDueAt) };
+}
+
+export const subjectRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { custodian }) => {
+  const { vault, apiKeys } = custodian;
+
+  app.post(
+    '/v1/subjects',
+    {
+      preHandler: requireScope(apiKeys, 'subjects:write'),
+      schema: {
+        tags: ['subjects'],
+        summary: 'Create a subject, or find the existing one by any of its identifiers',
+        security: [{ bearer: [] }],
+        body: SubjectBody,
+        response: { 200: Type.Object({ id: Type.String(), created: Type.Boolean() }), 201: Type.Object({ id: Type.String(), created: Type.Boolean() }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const result = await vault.upsertSubject(request.body, actorOf(request));
+      return reply.status(result.created ? 201 : 200).send(result);
+    },
+  );
+
+  app.get(
+    '/v1/subjects/:id',
+    {
+      preHandler: requireScope(apiKeys, 'subjects:read'),
+      schema: { tags: ['subjects'], summary: 'A subject’s state, jurisdiction and locale', security: [{ bearer: [] }], params: SubjectId, response: { 200: Subject, ...errors } },
+    },
+    async (request) => {
+      const subject = await vault.getSubject(request.params.id);
+      return { ...subject, createdAt: isoTime(subject.createdAt) };
+    },
+  );
+
+  app.post(
+    '/v1/subjects/:id/data',
+    {
+      preHandler: requireScope(apiKeys, 'data:write'),
+      schema: {
+        tags: ['data'],
+        summary: 'Collect personal data under declared purposes',
+        description: 'Every item must name a purpose declared in the active policy and a category that purpose declares. One bad item rejects the request and nothing is stored.',
+        security: [{ bearer: [] }],
+        params: SubjectId,
+        body: CollectBody,
+        response: { 201: Type.Object({ items: Type.Array(Type.Object({ id: Type.String() })), policyVersion: Type.Integer() }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const result = await vault.collect(request.params.id, request.body.items, actorOf(request));
+      return reply.status(201).send({ items: result.ids.map((id) => ({ id })), policyVersion: result.policyVersion });
+    },
+  );
+
+  app.get(
+    '/v1/subjects/:id/data',
+    {
+      preHandler: requireScope(apiKeys, 'data:read'),
+      schema: {
+        tags: ['data'],
+        summary: 'Read a subject’s data for one declared purpose',
+        security: [{ bearer: [] }],
+        params: SubjectId,
+        querystring: Type.Object({ purpose: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ items: Type.Array(Item) }), ...errors },
+      },
+    },
+    async (request) => {
+      const items = await vault.readForPurpose(request.params.id, request.query.purpose, actorOf(request));
+      return { items: items.map(itemView) };
+    },
+  );
+};

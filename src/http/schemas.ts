@@ -1,0 +1,11 @@
+/** Schema building blocks shared by route files. */
+import { Type } from '@sinclair/typebox';
+
+/** A string enum: typed as the union, rendered in OpenAPI as `enum`. */
+export const literalUnion = <T extends readonly string[]>(values: T, description?: string) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values], description });
+
+export function isoTime(ms: number): string;
+export function isoTime(ms: number | null): string | null;
+export function isoTime(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}

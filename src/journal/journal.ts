@@ -1,0 +1,153 @@
+/**
+ * The processing journal: an append-only, hash-chained record of every operation on
+ * personal data, written in the same transaction as the change it records.
+ *
+ * Events are partitioned into streams — one per slice of the subject-id space, plus
+ * `system` — so concurrent writers for different subjects do not queue on one chain.
+ * Each stream is its own chain (seq 1, 2, 3…, each event hashing the previous one);
+ * signed checkpoints (see checkpoint.ts) cover all stream heads at once.
+ *
+ * The journal never holds personal-data values: only ids, category ids, purposes and
+ * details made of counts, flags and codes.
+ */
+import { createHash } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import type { Clock, IdSource } from '../clock.js';
+import type { JournalOperation } from '../policy/model.js';
+import type { Engine } from '../store/store.js';
+import type { Database, JournalEventTable } from '../store/tables.js';
+
+export const STREAM_COUNT = 32;
+export const SYSTEM_STREAM = 'system';
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** Detail values are scalars or lists of codes: there is no place to put a value object. */
+export type DetailValue = string | number | boolean | null | readonly string[];
+
+export interface JournalEntry {
+  /** `apikey:<id>`, `staff:<id>`, `subject`, `system:<job>` — never a person's name or e-mail. */
+  actor: string;
+  operation: JournalOperation;
+  subjectId?: string | null;
+  purpose?: string | null;
+  categories?: readonly string[];
+  details?: Readonly<Record<string, DetailValue>>;
+}
+
+export interface JournalEvent {
+  stream: string;
+  seq: number;
+  id: string;
+  at: number;
+  actor: string;
+  operation: string;
+  subjectId: string | null;
+  purpose: string | null;
+  categories: string[];
+  details: Record<string, DetailValue>;
+  prevHash: string;
+  hash: string;
+}
+
+export function streamFor(subjectId: string | null | undefined): string {
+  if (!subjectId) return SYSTEM_STREAM;
+  const bucket = createHash('sha256').update(subjectId).digest().readUInt16BE(0) % STREAM_COUNT;
+  return `p${bucket.toString().padStart(2, '0')}`;
+}
+
+/** The canonical bytes an event's hash covers: every column but the hash, in fixed order. */
+export function eventHash(row: Omit<JournalEventTable, 'hash'>): string {
+  const canonical = JSON.stringify([
+    row.stream,
+    Number(row.seq),
+    row.id,
+    Number(row.at),
+    row.actor,
+    row.operation,
+    row.subject_id,
+    row.purpose,
+    row.categories,
+    row.details,
+    row.prev_hash,
+  ]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+export class Journal {
+  constructor(
+    private readonly engine: Engine,
+    private readonly clock: Clock,
+    private readonly ids: IdSource,
+  ) {}
+
+  /**
+   * Appends events inside the caller's transaction. Streams are locked in sorted order so
+   * two transactions touching the same streams cannot deadlock.
+   */
+  async append(trx: Transaction<Database>, entries: readonly JournalEntry[]): Promise<JournalEvent[]> {
+    if (entries.length === 0) return [];
+    const at = this.clock.now();
+    const byStream = new Map<string, JournalEntry[]>();
+    for (const entry of entries) {
+      const stream = streamFor(entry.subjectId);
+      byStream.set(stream, [...(byStream.get(stream) ?? []), entry]);
+    }
+    const written: JournalEvent[] = [];
+    for (const stream of [...byStream.keys()].sort()) {
+      let head = await this.lockHead(trx, stream);
+      const rows: JournalEventTable[] = [];
+      for (const entry of byStream.get(stream)!) {
+        const base = {
+          stream,
+          seq: head.seq + 1,
+          id: this.ids.next(),
+          at,
+          actor: entry.actor,
+          operation: entry.operation,
+          subject_id: entry.subjectId ?? null,
+          purpose: entry.purpose ?? null,
+          categories: JSON.stringify(entry.categories ?? []),
+          details: JSON.stringify(entry.details ?? {}),
+          prev_hash: head.hash,
+        };
+        const row = { ...base, hash: eventHash(base) };
+        rows.push(row);
+        head = { seq: row.seq, hash: row.hash };
+      }
+      await trx.insertInto('journal_event').values(rows).execute();
+      await trx.updateTable('journal_head').set({ seq: head.seq, hash: head.hash }).where('stream', '=', stream).execute();
+      written.push(...rows.map(toEvent));
+    }
+    return written;
+  }
+
+  private async lockHead(trx: Transaction<Database>, stream: string): Promise<{ seq: number; hash: string }> {
+    await trx
+      .insertInto('journal_head')
+      .values({ stream, seq: 0, hash: GENESIS_HASH })
+      .onConflict((oc) => oc.column('stream').doNothing())
+      .execute();
+    let query = trx.selectFrom('journal_head').select(['seq', 'hash']).where('stream', '=', stream);
+    // SQLite serializes writers on the database file; Postgres needs the row lock.
+    if (this.engine === 'postgres') query = query.forUpdate();
+    const head = await query.executeTakeFirstOrThrow();
+    return { seq: Number(head.seq), hash: head.hash };
+  }
+}
+
+export function toEvent(row: JournalEventTable): JournalEvent {
+  return {
+    stream: row.stream,
+    seq: Number(row.seq),
+    id: row.id,
+    at: Number(row.at),
+    actor: row.actor,
+    operation: row.operation,
+    subjectId: row.subject_id,
+    purpose: row.purpose,
+    categories: JSON.parse(row.categories) as string[],
+    details: JSON.parse(row.details) as Record<string, DetailValue>,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}

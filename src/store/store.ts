@@ -1,0 +1,105 @@
+/**
+ * The store seam: one Kysely database over either engine. Everything above this file is
+ * engine-agnostic; the few places that differ (row locks, JSON) ask `store.engine`.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { Database } from './tables.js';
+
+export type Engine = 'sqlite' | 'postgres';
+
+export type StoreLocation =
+  | { engine: 'sqlite'; path: string }
+  | { engine: 'postgres'; url: string };
+
+export interface Store {
+  readonly engine: Engine;
+  readonly db: Kysely<Database>;
+  /** A human-readable location with credentials removed, safe for logs. */
+  readonly description: string;
+  /**
+   * Runs `work` in a transaction, retrying on serialization failures (SQLSTATE 40001 and
+   * deadlocks) so distributed Postgres-compatible engines work unchanged.
+   */
+  transaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** `sqlite:<path>` or `postgres://…`; anything else is a configuration error. */
+export function parseDatabaseUrl(url: string, baseDir = process.cwd()): StoreLocation {
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return { engine: 'postgres', url };
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (path === '') throw new Error('CUSTODIAN_DATABASE_URL: sqlite: needs a file path, e.g. sqlite:./data/custodian.db');
+    return { engine: 'sqlite', path: path === ':memory:' ? path : resolve(baseDir, path) };
+  }
+  throw new Error('CUSTODIAN_DATABASE_URL must start with sqlite: or postgres://');
+}
+
+const RETRYABLE = new Set(['40001', '40P01']);
+
+export function openStore(location: StoreLocation): Store {
+  const db =
+    location.engine === 'sqlite' ? new Kysely<Database>({ dialect: sqliteDialect(location.path) }) : new Kysely<Database>({ dialect: postgresDialect(location.url) });
+  const description = location.engine === 'sqlite' ? `sqlite:${location.path}` : redactUrl(location.url);
+  return {
+    engine: location.engine,
+    db,
+    description,
+    async transaction(work) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await db.transaction().execute(work);
+        } catch (error) {
+          const code = (error as { code?: string }).code;
+          if (!code || !RETRYABLE.has(code) || attempt >= 5) throw error;
+          await new Promise((r) => setTimeout(r, attempt * 10 + Math.random() * 20));
+        }
+      }
+    },
+    close: () => db.destroy(),
+  };
+}
+
+function sqliteDialect(path: string): SqliteDialect {
+  return new SqliteDialect({
+    database: async () => {
+      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      const sqlite = new SqliteDatabase(path);
+      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('synchronous = NORMAL');
+      sqlite.pragma('foreign_keys = ON');
+      // A CLI command (e.g. `apikey create`) may write while the server holds the file.
+      sqlite.pragma('busy_timeout = 5000');
+      return sqlite;
+    },
+  });
+}
+
+function postgresDialect(url: string): PostgresDialect {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: Number(process.env.CUSTODIAN_PG_POOL_SIZE ?? 10),
+    // BIGINT epoch-ms times fit in a double; parse them as numbers, not strings.
+    types: {
+      getTypeParser(oid: number, format?: any) {
+        if (oid === 20) return (value: string) => Number(value);
+        return pg.types.getTypeParser(oid, format);
+      },
+    },
+  });
+  return new PostgresDialect({ pool });
+}
+
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://(unparseable url)';
+  }
+}

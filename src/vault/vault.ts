@@ -1,0 +1,276 @@
+/**
+ * The vault: data subjects, their identifiers and their personal data, encrypted with the
+ * subject's own key and journaled in the same transaction as every change.
+ */
+import type { Transaction } from 'kysely';
+import type { Clock, IdSource } from '../clock.js';
+import { open, seal, valueContext } from '../crypto/envelope.js';
+import type { KeyService } from '../crypto/keys.js';
+import { CustodianError, type ErrorDetail, notFound } from '../errors.js';
+import type { Journal } from '../journal/journal.js';
+import { addDuration } from '../law/duration.js';
+import type { DataSource, Jurisdiction, Locale, PolicyIndex, ProcessingOperation, Purpose } from '../policy/model.js';
+import type { PolicyVersions } from '../policy/versions.js';
+import type { Store } from '../store/store.js';
+import type { Database, SubjectTable } from '../store/tables.js';
+import { IDENTIFIER_CATEGORY, type IdentifierType, normalizeIdentifier } from './identifiers.js';
+
+/** A personal-data value as the API carries it. Stored encrypted as JSON. */
+export type DataValue = string | number | boolean | { [key: string]: unknown } | unknown[];
+
+export interface IdentifierInput {
+  type: IdentifierType;
+  value: string;
+}
+
+export interface SubjectInput {
+  identifiers: IdentifierInput[];
+  jurisdiction?: Jurisdiction;
+  locale?: Locale;
+}
+
+export interface CollectItemInput {
+  category: string;
+  value: DataValue;
+  purpose: string;
+  source: DataSource;
+}
+
+export interface DataItem {
+  id: string;
+  category: string;
+  value: DataValue;
+  purposes: string[];
+  source: DataSource;
+  collectedAt: number;
+  retentionDueAt: number | null;
+  state: string;
+  policyVersion: number;
+}
+
+export interface SubjectSummary {
+  id: string;
+  state: string;
+  jurisdiction: string | null;
+  locale: string | null;
+  createdAt: number;
+}
+
+export class Vault {
+  constructor(
+    private readonly store: Store,
+    private readonly keys: KeyService,
+    private readonly journal: Journal,
+    private readonly policies: PolicyVersions,
+    private readonly clock: Clock,
+    private readonly ids: IdSource,
+  ) {}
+
+  /**
+   * Finds the subject holding any of these identifiers, or creates one. Identifiers not yet
+   * known are attached. Identifiers belonging to two different subjects are a conflict.
+   */
+  async upsertSubject(input: SubjectInput, actor: string): Promise<{ id: string; created: boolean }> {
+    const normalized = this.normalizeIdentifiers(input.identifiers);
+    const indexed = normalized.map((i) => ({ ...i, blindIndex: this.keys.blindIndex(i.type, i.value) }));
+
+    return this.store.transaction(async (trx) => {
+      const matches = await trx
+        .selectFrom('subject_identifier')
+        .select(['subject_id', 'type', 'blind_index'])
+        .where((eb) => eb.or(indexed.map((i) => eb.and([eb('type', '=', i.type), eb('blind_index', '=', i.blindIndex)]))))
+        .execute();
+      const owners = [...new Set(matches.map((m) => m.subject_id))];
+      if (owners.length > 1) {
+        throw new CustodianError('conflict', 'The identifiers belong to different subjects', [{ path: 'identifiers', message: 'identifiers match more than one subject' }]);
+      }
+      const now = this.clock.now();
+      let subject: SubjectTable;
+      let created = false;
+      if (owners.length === 1) {
+        subject = await trx.selectFrom('subject').selectAll().where('id', '=', owners[0]).executeTakeFirstOrThrow();
+        if (subject.state === 'erased') throw new CustodianError('subject_not_active', 'The subject has been erased');
+      } else {
+        const id = this.ids.next();
+        const key = this.keys.newSubjectKey(id);
+        subject = { id, state: 'active', jurisdiction: input.jurisdiction ?? null, locale: input.locale ?? null, kek_id: key.kekId, wrapped_key: key.wrapped, created_at: now, updated_at: now };
+        await trx.insertInto('subject').values(subject).execute();
+        created = true;
+      }
+      const known = new Set(matches.map((m) => `${m.type}\u0000${m.blind_index}`));
+      const fresh = indexed.filter((i) => !known.has(`${i.type}\u0000${i.blindIndex}`));
+      if (fresh.length > 0) {
+        const key = this.subjectKey(subject);
+        await trx
+          .insertInto('subject_identifier')
+          .values(
+            fresh.map((i) => {
+              const id = this.ids.next();
+              return { id, subject_id: subject.id, type: i.type, blind_index: i.blindIndex, value_enc: seal(key, Buffer.from(i.value), valueContext(subject.id, id, `identifier:${i.type}`)), created_at: now };
+            }),
+          )
+          .execute();
+        await this.journal.append(trx, [
+          {
+            actor,
+            operation: 'collection',
+            subjectId: subject.id,
+            categories: [...new Set(fresh.map((i) => IDENTIFIER_CATEGORY[i.type]))],
+            details: { kind: 'identifiers', count: fresh.length, newSubject: created },
+          },
+        ]);
+      }
+      return { id: subject.id, created };
+    });
+  }
+
+  async getSubject(id: string): Promise<SubjectSummary> {
+    const row = await this.store.db.selectFrom('subject').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound('Subject', 'id');
+    return { id: row.id, state: row.state, jurisdiction: row.jurisdiction, locale: row.locale, createdAt: Number(row.created_at) };
+  }
+
+  /**
+   * Collects items under declared purposes. Every item is checked against the active
+   * policy before anything is written; one bad item rejects the whole request.
+   */
+  async collect(subjectId: string, items: CollectItemInput[], actor: string): Promise<{ ids: string[]; policyVersion: number }> {
+    const active = this.policies.active();
+    const problems = items.flatMap((item, i) => checkItem(active.index, item, `items[${i}]`, 'collection'));
+    if (problems.length > 0) throw new CustodianError(problems[0].code, problems[0].message, problems.map(({ path, message }) => ({ path, message })));
+
+    return this.store.transaction(async (trx) => {
+      const subject = await this.activeSubject(trx, subjectId);
+      const key = this.subjectKey(subject);
+      const now = this.clock.now();
+      const rows = items.map((item) => {
+        const id = this.ids.next();
+        const purpose = active.index.purpose(item.purpose)!;
+        return {
+          id,
+          subject_id: subjectId,
+          category: item.category,
+          value_enc: seal(key, Buffer.from(JSON.stringify(item.value)), valueContext(subjectId, id, item.category)),
+          purposes: JSON.stringify([item.purpose]),
+          source: item.source,
+          collected_at: now,
+          retention_due_at: retentionDueAt(purpose, now),
+          state: 'active',
+          policy_version: active.number,
+          updated_at: now,
+        };
+      });
+      await trx.insertInto('data_item').values(rows).execute();
+      const byPurpose = new Map<string, typeof rows>();
+      rows.forEach((row, i) => byPurpose.set(items[i].purpose, [...(byPurpose.get(items[i].purpose) ?? []), row]));
+      await this.journal.append(
+        trx,
+        [...byPurpose].map(([purpose, group]) => ({
+          actor,
+          operation: 'collection' as const,
+          subjectId,
+          purpose,
+          categories: [...new Set(group.map((r) => r.category))],
+          details: { items: group.map((r) => r.id), sources: [...new Set(group.map((r) => r.source))], policyVersion: active.number },
+        })),
+      );
+      return { ids: rows.map((r) => r.id), policyVersion: active.number };
+    });
+  }
+
+  /**
+   * Reads a subject's data for one declared purpose: only items collected for that
+   * purpose, in categories the purpose declares. The release is journaled.
+   */
+  async readForPurpose(subjectId: string, purposeId: string, actor: string): Promise<DataItem[]> {
+    const active = this.policies.active();
+    const purpose = active.index.purpose(purposeId);
+    if (!purpose) throw new CustodianError('purpose_not_declared', `Purpose "${purposeId}" is not declared in policy version ${active.number}`, [{ path: 'purpose', message: 'purpose is not declared' }]);
+    if (!allowsUse(purpose)) throw new CustodianError('operation_not_allowed', `Purpose "${purposeId}" does not allow extraction or use`, [{ path: 'purpose', message: 'purpose does not allow extraction or use' }]);
+
+    return this.store.transaction(async (trx) => {
+      const subject = await this.activeSubject(trx, subjectId);
+      const rows = await trx
+        .selectFrom('data_item')
+        .selectAll()
+        .where('subject_id', '=', subjectId)
+        .where('state', '=', 'active')
+        .where('category', 'in', purpose.categories.length > 0 ? purpose.categories : [''])
+        .orderBy('collected_at')
+        .orderBy('id')
+        .execute();
+      const released = rows.filter((r) => (JSON.parse(r.purposes) as string[]).includes(purposeId));
+      if (released.length === 0) return [];
+      const key = this.subjectKey(subject);
+      await this.journal.append(trx, [
+        {
+          actor,
+          operation: 'extraction',
+          subjectId,
+          purpose: purposeId,
+          categories: [...new Set(released.map((r) => r.category))],
+          details: { items: released.map((r) => r.id) },
+        },
+      ]);
+      return released.map((r) => ({
+        id: r.id,
+        category: r.category,
+        value: JSON.parse(open(key, r.value_enc, valueContext(subjectId, r.id, r.category)).toString('utf8')) as DataValue,
+        purposes: JSON.parse(r.purposes) as string[],
+        source: r.source as DataSource,
+        collectedAt: Number(r.collected_at),
+        retentionDueAt: r.retention_due_at === null ? null : Number(r.retention_due_at),
+        state: r.state,
+        policyVersion: Number(r.policy_version),
+      }));
+    });
+  }
+
+  private normalizeIdentifiers(identifiers: IdentifierInput[]): IdentifierInput[] {
+    const problems: ErrorDetail[] = [];
+    const seen = new Map<string, IdentifierInput>();
+    identifiers.forEach((identifier, i) => {
+      const result = normalizeIdentifier(identifier.type, identifier.value);
+      if (!result.ok) problems.push({ path: `identifiers[${i}].value`, message: `${identifier.type} ${result.message}` });
+      else seen.set(`${identifier.type}\u0000${result.value}`, { type: identifier.type, value: result.value });
+    });
+    if (problems.length > 0) throw new CustodianError('validation_failed', 'Invalid identifier', problems);
+    return [...seen.values()];
+  }
+
+  private async activeSubject(trx: Transaction<Database>, subjectId: string): Promise<SubjectTable> {
+    const subject = await trx.selectFrom('subject').selectAll().where('id', '=', subjectId).executeTakeFirst();
+    if (!subject) throw notFound('Subject', 'id');
+    if (subject.state === 'erased' || !subject.wrapped_key || !subject.kek_id) throw new CustodianError('subject_not_active', 'The subject has been erased');
+    return subject;
+  }
+
+  private subjectKey(subject: SubjectTable): Buffer {
+    return this.keys.subjectKey(subject.id, { kekId: subject.kek_id!, wrapped: subject.wrapped_key! });
+  }
+}
+
+interface ItemProblem extends ErrorDetail {
+  code: 'purpose_not_declared' | 'category_not_declared' | 'category_not_allowed_for_purpose' | 'operation_not_allowed';
+}
+
+function checkItem(policy: PolicyIndex, item: CollectItemInput, path: string, operation: ProcessingOperation): ItemProblem[] {
+  const purpose = policy.purpose(item.purpose);
+  const problems: ItemProblem[] = [];
+  if (!purpose) problems.push({ code: 'purpose_not_declared', path: `${path}.purpose`, message: `purpose "${item.purpose}" is not declared in the policy` });
+  if (!policy.category(item.category)) problems.push({ code: 'category_not_declared', path: `${path}.category`, message: `category "${item.category}" is not declared in the policy` });
+  else if (purpose && !purpose.categories.includes(item.category))
+    problems.push({ code: 'category_not_allowed_for_purpose', path: `${path}.category`, message: `category "${item.category}" is not declared for purpose "${item.purpose}"` });
+  if (purpose && !purpose.operations.includes(operation)) problems.push({ code: 'operation_not_allowed', path: `${path}.purpose`, message: `purpose "${item.purpose}" does not allow ${operation}` });
+  return problems;
+}
+
+function allowsUse(purpose: Purpose): boolean {
+  return purpose.operations.includes('extraction') || purpose.operations.includes('use');
+}
+
+/** When an item collected now for this purpose falls due; null when an event (not time) ends it. */
+export function retentionDueAt(purpose: Purpose, collectedAt: number): number | null {
+  const rule = purpose.retention;
+  return rule.kind === 'duration' && rule.from === 'collected' ? addDuration(collectedAt, rule.duration) : null;
+}

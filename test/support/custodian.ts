@@ -1,0 +1,40 @@
+/**
+ * A Custodian on a fresh test database with the demo policy published, for service and
+ * HTTP tests.
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Clock, ManualClock } from '../../src/clock.js';
+import { type Custodian, openCustodian, publishPolicyFile } from '../../src/custodian.js';
+import { createTestDatabase, type TestDatabase, type TestEngine } from './engines.js';
+
+export const DEMO_POLICY = fileURLToPath(new URL('../../examples/demo.policy.yaml', import.meta.url));
+export const EXAMPLES_DIR = fileURLToPath(new URL('../../examples/', import.meta.url));
+
+export interface TestCustodian {
+  custodian: Custodian;
+  database: TestDatabase;
+  clock: ManualClock;
+  config: { database: TestDatabase['location']; keyringPath: string; masterKey?: string };
+  /** Closes Custodian and drops the database. */
+  dispose(): Promise<void>;
+}
+
+export async function createTestCustodian(engine: TestEngine, options: { policy?: string | null; clock?: Clock; now?: string } = {}): Promise<TestCustodian> {
+  const database = await createTestDatabase(engine);
+  const clock = new ManualClock(Date.parse(options.now ?? '2026-11-22T09:00:00Z'));
+  const config = { database: database.location, keyringPath: join(database.dir, 'keyring.json') };
+  const custodian = await openCustodian(config, { clock: options.clock ?? clock });
+  const policy = options.policy === undefined ? DEMO_POLICY : options.policy;
+  if (policy) await publishPolicyFile(custodian, policy);
+  return {
+    custodian,
+    database,
+    clock,
+    config,
+    async dispose() {
+      await custodian.close();
+      await database.drop();
+    },
+  };
+}
