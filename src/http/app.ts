@@ -5,7 +5,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Custodian } from '../custodian.js';
 import { errorBody, errorHandler } from './errors.js';
 import { healthRoutes } from './routes/health.js';
@@ -13,8 +13,8 @@ import { policyRoutes } from './routes/policy.js';
 import { subjectRoutes } from './routes/subjects.js';
 
 export interface AppOptions {
-  /** A pino logger config, or false for none (tests). */
-  logger?: FastifyServerOptions['logger'];
+  /** A pino logger (built with LOG_REDACT), or none. */
+  logger?: FastifyBaseLogger;
   bodyLimit?: number;
 }
 
@@ -23,7 +23,7 @@ export const LOG_REDACT = ['req.headers.authorization', 'req.headers.cookie', 'r
 
 export async function buildApp(custodian: Custodian, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: options.bodyLimit ?? 1_048_576,
     // Unknown fields are errors, not silently dropped; types are never coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: true } },

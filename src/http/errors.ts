@@ -67,6 +67,8 @@ export function toErrorResponse(error: unknown): { status: number; body: ReturnT
     const details = fastifyError.validation.map((v) => ({ path: ajvPath(fastifyError.validationContext, v), message: ajvMessage(v) }));
     return { status: 400, body: errorBody('validation_failed', 'The request is invalid', details) };
   }
+  // Fastify passes the JSON parser's SyntaxError through with status 400.
+  if (error instanceof SyntaxError && fastifyError.statusCode === 400) return { status: 400, body: errorBody('malformed_json', 'The request body is not valid JSON') };
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_INVALID_JSON':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':

@@ -490,5 +490,5 @@ export const policyJsonSchema: Record<string, unknown> = {
 
 /** True for schemas marked as localized text (see `LOCALIZED_TEXT`). */
 export function isLocalizedTextSchema(schema: TSchema): boolean {
-  return (schema as Record<symbol, unknown>)[LOCALIZED_TEXT] === true;
+  return (schema as unknown as Record<symbol, unknown>)[LOCALIZED_TEXT] === true;
 }

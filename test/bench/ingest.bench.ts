@@ -1,0 +1,53 @@
+/**
+ * Ingest: collecting one item per call through the vault (encrypt with the subject's key,
+ * insert, journal — one transaction each), against raw inserts of the same bytes with the
+ * engine's own driver, one transaction each, at the same concurrency.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import SqliteDatabase from 'better-sqlite3';
+import pg from 'pg';
+import { openCustodian, publishPolicyFile } from '../../src/custodian.js';
+import { createTestDatabase, type TestEngine } from '../support/engines.js';
+import { DEMO_POLICY } from '../support/custodian.js';
+import { type BenchRow, measure, row } from './harness.js';
+import { join } from 'node:path';
+
+const SUBJECTS = 200;
+const CONCURRENCY = 8;
+
+export async function ingestBenchmark(engine: TestEngine, items: number, log: (line: string) => void): Promise<BenchRow[]> {
+  const database = await createTestDatabase(engine);
+  try {
+    const custodian = await openCustodian({ database: database.location, keyringPath: join(database.dir, 'keyring.json') });
+    await publishPolicyFile(custodian, DEMO_POLICY);
+    const subjects: string[] = [];
+    for (let i = 0; i < SUBJECTS; i++) subjects.push((await custodian.vault.upsertSubject({ identifiers: [{ type: 'email', value: `bench${i}@example.kz` }] }, 'bench')).id);
+    const value = 'Aigerim Nurlanovna Bekova'; // a typical name-sized value
+    log(`  ${engine}: collecting ${items} items through the vault…`);
+    const vault = await measure(items, CONCURRENCY, (i) => custodian.vault.collect(subjects[i % SUBJECTS], [{ category: 'user.name', value, purpose: 'orders', source: 'direct' }], 'bench'), (n) => log(`    ${n}/${items}`));
+    const sample = await custodian.store.db.selectFrom('data_item').select('value_enc').limit(1).executeTakeFirstOrThrow();
+    await custodian.close();
+
+    // The same number of bytes per row as the vault stored, via the raw driver.
+    const bytes = randomBytes(Buffer.byteLength(sample.value_enc));
+    log(`  ${engine}: ${items} raw inserts of ${bytes.length}-byte rows…`);
+    let raw;
+    if (database.location.engine === 'sqlite') {
+      const db = new SqliteDatabase(join(database.dir, 'raw.db'));
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.exec('create table raw_item (id text primary key, subject_id text not null, value blob not null, at integer not null)');
+      const insert = db.prepare('insert into raw_item values (?, ?, ?, ?)');
+      raw = await measure(items, CONCURRENCY, async (i) => insert.run(randomUUID(), subjects[i % SUBJECTS], bytes, Date.now()));
+      db.close();
+    } else {
+      const pool = new pg.Pool({ connectionString: database.location.url, max: 10 });
+      await pool.query('create table raw_item (id text primary key, subject_id text not null, value bytea not null, at bigint not null)');
+      raw = await measure(items, CONCURRENCY, (i) => pool.query('insert into raw_item values ($1, $2, $3, $4)', [randomUUID(), subjects[i % SUBJECTS], bytes, Date.now()]));
+      await pool.end();
+    }
+    return [row('ingest', engine, `raw ${engine === 'sqlite' ? 'better-sqlite3' : 'pg'} insert`, items, raw, 'baseline'), row('ingest', engine, 'vault.collect (encrypt+store+journal)', items, vault)];
+  } finally {
+    await database.drop();
+  }
+}
