@@ -14,6 +14,11 @@ import { Journal } from './journal/journal.js';
 import { PolicyVersions, type PublishResult } from './policy/versions.js';
 import { migrateToLatest } from './store/migrations.js';
 import { openStore, type Store } from './store/store.js';
+import { PurposeGate } from './decisions/gate.js';
+import { NO_PREFERENCES, type PreferencesLoader } from './decisions/subject-context.js';
+import { Metrics } from './reports/metrics.js';
+import { Blocks } from './vault/blocking.js';
+import { Depersonalizer } from './vault/depersonalize.js';
 import { Vault } from './vault/vault.js';
 
 export interface Custodian {
@@ -22,6 +27,10 @@ export interface Custodian {
   readonly journal: Journal;
   readonly policies: PolicyVersions;
   readonly vault: Vault;
+  readonly blocks: Blocks;
+  readonly depersonalizer: Depersonalizer;
+  readonly gate: PurposeGate;
+  readonly metrics: Metrics;
   readonly apiKeys: ApiKeys;
   readonly clock: Clock;
   readonly ids: IdSource;
@@ -34,6 +43,12 @@ export interface OpenOptions {
   ids?: IdSource;
   /** Skip migrations (for commands that must not change the schema). */
   migrate?: boolean;
+  /**
+   * How long the purpose gate may trust a cached subject context. Changes made through
+   * this process invalidate at once; the TTL bounds staleness for changes made by other
+   * processes on the same database. Default 2 s.
+   */
+  gateCacheTtlMs?: number;
 }
 
 export function kekProviderFor(config: Pick<Config, 'masterKey' | 'keyringPath'>): KekProvider {
@@ -51,12 +66,19 @@ export async function openCustodian(config: Pick<Config, 'database' | 'masterKey
     const journal = new Journal(store.engine, clock, ids);
     const policies = new PolicyVersions(store, clock);
     await policies.refresh();
+    const metrics = new Metrics();
+    const preferences: PreferencesLoader = async () => NO_PREFERENCES;
+    const gate = new PurposeGate(store.db, policies, clock, metrics, preferences, { cacheTtlMs: options.gateCacheTtlMs ?? 2000 });
     return {
       store,
       keys,
       journal,
       policies,
-      vault: new Vault(store, keys, journal, policies, clock, ids),
+      gate,
+      metrics,
+      vault: new Vault(store, keys, journal, policies, gate, clock, ids),
+      blocks: new Blocks(store, journal, policies, gate, clock, ids),
+      depersonalizer: new Depersonalizer(store, keys, journal, policies, gate, clock, ids),
       apiKeys: new ApiKeys(store, clock),
       clock,
       ids,

@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'category_not_declared'
   | 'category_not_allowed_for_purpose'
   | 'operation_not_allowed'
+  | 'denied'
   | 'subject_not_active'
   | 'policy_invalid'
   | 'policy_not_published'

@@ -11,6 +11,8 @@ import { errorBody, errorHandler } from './errors.js';
 import { healthRoutes } from './routes/health.js';
 import { policyRoutes } from './routes/policy.js';
 import { subjectRoutes } from './routes/subjects.js';
+import { decisionRoutes } from './routes/decisions.js';
+import { vaultControlRoutes } from './routes/vault-controls.js';
 
 export interface AppOptions {
   /** A pino logger (built with LOG_REDACT), or none. */
@@ -27,7 +29,6 @@ export async function buildApp(custodian: Custodian, options: AppOptions = {}): 
     bodyLimit: options.bodyLimit ?? 1_048_576,
     // Unknown fields are errors, not silently dropped; types are never coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: true } },
-    disableRequestLogging: false,
     genReqId: () => custodian.ids.next(),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -49,6 +50,7 @@ export async function buildApp(custodian: Custodian, options: AppOptions = {}): 
       tags: [
         { name: 'subjects', description: 'Data subjects and their identifiers' },
         { name: 'data', description: 'Personal data collected under declared purposes' },
+        { name: 'decisions', description: 'The purpose gate' },
         { name: 'policy', description: 'The published policy' },
         { name: 'health', description: 'Liveness and readiness' },
       ],
@@ -60,5 +62,7 @@ export async function buildApp(custodian: Custodian, options: AppOptions = {}): 
   await app.register(healthRoutes, { custodian });
   await app.register(policyRoutes, { custodian });
   await app.register(subjectRoutes, { custodian });
+  await app.register(vaultControlRoutes, { custodian });
+  await app.register(decisionRoutes, { custodian });
   return app;
 }

@@ -26,6 +26,7 @@ const STATUS: Record<ErrorCode, number> = {
   category_not_declared: 422,
   category_not_allowed_for_purpose: 422,
   operation_not_allowed: 422,
+  denied: 403,
   subject_not_active: 409,
   policy_invalid: 422,
   policy_not_published: 503,
@@ -71,6 +72,7 @@ export function toErrorResponse(error: unknown): { status: number; body: ReturnT
   if (error instanceof SyntaxError && fastifyError.statusCode === 400) return { status: 400, body: errorBody('malformed_json', 'The request body is not valid JSON') };
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_INVALID_JSON':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return { status: 400, body: errorBody('malformed_json', 'The request body is not valid JSON') };
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

@@ -2,10 +2,13 @@
 import { Type } from '@sinclair/typebox';
 
 /** A string enum: typed as the union, rendered in OpenAPI as `enum`. */
-export const literalUnion = <T extends readonly string[]>(values: T, description?: string) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values], description });
+export const literalUnion = <T extends readonly string[]>(values: T, description?: string) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
 
 export function isoTime(ms: number): string;
 export function isoTime(ms: number | null): string | null;
 export function isoTime(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
 }
+
+/** A purpose-gate reason: a stable code and a message for people. */
+export const ReasonSchema = Type.Object({ code: Type.String({ description: 'Stable reason code' }), message: Type.String() });

@@ -59,7 +59,7 @@ function describeValue(value: unknown): string {
 function describeSchema(schema: TSchema): string {
   if (schema.const !== undefined) return JSON.stringify(schema.const);
   const literals = literalsOf(schema);
-  if (literals && literals.length <= 12) return `one of ${literals.join(', ')}`;
+  if (literals && literals.length <= 16) return `one of ${literals.join(', ')}`;
   if (isLocalizedTextSchema(schema)) return 'localized text {en, ru, kk}';
   if (schema.title) return String(schema.title);
   switch (schema.type) {
@@ -181,7 +181,7 @@ function translateUnion(error: ValueError, path: PolicyPath, field: string): Fin
     if (typeof value !== 'string') {
       return [finding('invalid-type', `${field}: expected ${describeSchema(schema)}, found ${describeValue(value)}`)];
     }
-    const listing = literals.length <= 12 ? `; expected one of ${literals.join(', ')}` : '';
+    const listing = literals.length <= 16 ? `; expected one of ${literals.join(', ')}` : '';
     return [finding('invalid-value', `${field}: "${value}" is not a ${String(schema.title ?? 'valid value')}${didYouMean(value, literals)}${listing}`)];
   }
 

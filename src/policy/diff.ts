@@ -241,13 +241,13 @@ function diffPurpose(a: Purpose, b: Purpose, ctx: PurposeContext): void {
     ctx.push(material('automated-decisions-added', `${at}.automated`, `Purpose "${b.id}" now makes automated decisions with legal effect`));
   }
 
-  const textFields = (['title', 'description'] as const).filter((f) => !isDeepStrictEqual(a[f], b[f]));
-  if (!isDeepStrictEqual(a.legalBasis.explanation, b.legalBasis.explanation)) textFields.push('legalBasis.explanation' as never);
+  const textFields: string[] = (['title', 'description'] as const).filter((f) => !isDeepStrictEqual(a[f], b[f]));
+  if (!isDeepStrictEqual(a.legalBasis.explanation, b.legalBasis.explanation)) textFields.push('legalBasis.explanation');
   if (textFields.length > 0) {
     ctx.push(editorial('purpose-text-changed', at, `Purpose "${b.id}": ${textFields.join(', ')} reworded`, [b.id]));
   }
-  const details = (['subjects', 'sources', 'marketing', 'endAction'] as const).filter((f) => !isDeepStrictEqual(a[f], b[f]));
-  if (a.automated && !b.automated) details.push('automated' as never);
+  const details: string[] = (['subjects', 'sources', 'marketing', 'endAction'] as const).filter((f) => !isDeepStrictEqual(a[f], b[f]));
+  if (a.automated && !b.automated) details.push('automated');
   if (details.length > 0) {
     ctx.push(editorial('purpose-details-changed', at, `Purpose "${b.id}": ${details.join(', ')} changed`, [b.id]));
   }

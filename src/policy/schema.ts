@@ -36,6 +36,9 @@ export const LOCALIZED_TEXT = Symbol.for('custodian.policy.localized-text');
 /** A diagnostic code for errors raised at this schema node, in place of the generic one. */
 export const ERROR_CODE = Symbol.for('custodian.policy.error-code');
 
+/** Publishes a schema once under `$defs` in `policy.json` instead of inlining every use. */
+const JSON_DEF = Symbol.for('custodian.policy.json-def');
+
 function oneOf<const T extends readonly string[]>(values: T, options: SchemaOptions = {}) {
   return Type.Union(
     values.map((value) => Type.Literal(value)) as TLiteral<T[number]>[],
@@ -54,6 +57,7 @@ export const IdSchema = Type.String({
   description: 'Letters, digits, `.`, `_` or `-`, starting with a letter or digit.',
   pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
   examples: ['marketing-emails', 'order_fulfilment'],
+  [JSON_DEF]: 'id',
 });
 
 export const DurationSchema = Type.String({
@@ -61,6 +65,7 @@ export const DurationSchema = Type.String({
   description: 'An ISO 8601 duration: P1Y (a year), P6M (six months), P30D, PT12H.',
   pattern: '^P(?!$)(\\d+Y)?(\\d+M)?(\\d+W)?(\\d+D)?(T(?=\\d)(\\d+H)?(\\d+M)?(\\d+S)?)?$',
   examples: ['P1Y', 'P6M', 'P30D'],
+  [JSON_DEF]: 'duration',
 });
 
 const DateSchema = Type.String({
@@ -75,6 +80,7 @@ const CountrySchema = Type.String({
   description: 'ISO 3166-1 alpha-2 country code in capitals (KZ, RU, US, DE); `EU` for EU-wide.',
   pattern: '^[A-Z]{2}$',
   examples: ['KZ', 'RU', 'EU', 'US'],
+  [JSON_DEF]: 'country',
 });
 
 const EmailSchema = Type.String({
@@ -103,10 +109,11 @@ export const LocalizedTextSchema = strictObject(
     description: 'Text a person reads, per locale: `{en, ru, kk}`, at least one.',
     minProperties: 1,
     [LOCALIZED_TEXT]: true,
+    [JSON_DEF]: 'localizedText',
   },
 );
 
-const LocaleSchema = oneOf(LOCALES, { title: 'locale', description: 'en, ru or kk.' });
+const LocaleSchema = oneOf(LOCALES, { title: 'locale', description: 'en, ru or kk.', [JSON_DEF]: 'locale' });
 
 // Entities -----------------------------------------------------------------------------
 
@@ -133,10 +140,11 @@ const ContactPointSchema = strictObject(
     address: Type.Optional(LocalizedTextSchema),
     website: Type.Optional(UrlSchema),
   },
-  { title: 'contact point' },
+  { title: 'contact point', [JSON_DEF]: 'contactPoint' },
 );
 
 const JurisdictionSchema = oneOf(JURISDICTIONS, {
+  [JSON_DEF]: 'jurisdiction',
   title: 'jurisdiction',
   description: 'KZ (94-V), RU (152-FZ), EU (GDPR), UK (UK GDPR), US-CA (CCPA/CPRA).',
 });
@@ -199,6 +207,7 @@ const TaxonomyCategoryIdSchema = oneOf(BUILTIN_DATA_CATEGORY_IDS as readonly str
   title: 'built-in data category',
   description: 'A category of the built-in taxonomy (docs/policy-language.md lists them).',
   [ERROR_CODE]: 'unknown-taxonomy-category',
+  [JSON_DEF]: 'builtinDataCategory',
 });
 
 const CategoryDeclarationSchema = strictObject(
@@ -259,7 +268,12 @@ const GDPR_ART9_CONDITIONS = [
 /** 94-V art. 7/9 and 152-FZ art. 6 conditions, named the same way for both laws. */
 const KZ_BASES = ['consent', 'contract', 'law', 'court', 'public-task', 'vital-interests', 'statistics', 'journalism', 'public-data'] as const;
 const RU_BASES = [...KZ_BASES, 'legitimate-interests'] as const;
-/** CCPA business purposes (1798.140(e)) and the two activities consumers can opt out of. */
+/**
+ * CCPA business purposes (1798.140(e)), the exemptions of 1798.145(a) that let a business
+ * keep or use data regardless of a request (legal compliance, legal claims), a merger or
+ * acquisition (not a sale, 1798.140(ad)(2)(C)), and the two activities consumers can opt
+ * out of.
+ */
 const CCPA_BASES = [
   'auditing',
   'security',
@@ -269,6 +283,9 @@ const CCPA_BASES = [
   'advertising-services',
   'internal-research',
   'quality-safety',
+  'legal-compliance',
+  'legal-claims',
+  'merger-acquisition',
   'sale',
   'sharing',
 ] as const;
@@ -344,6 +361,7 @@ const ProcessingOperationSchema = oneOf(PROCESSING_OPERATIONS, {
   title: 'processing operation',
   description: 'An operation of the 94-V list (collection … destruction).',
   [ERROR_CODE]: 'unknown-operation',
+  [JSON_DEF]: 'processingOperation',
 });
 
 const PurposeSchema = strictObject(
@@ -483,10 +501,54 @@ export type RetentionSource = NonNullable<PurposeSource['retention']>;
  * The policy language as JSON Schema (draft 2020-12), for editors and for the HTTP layer to
  * serve at `/schemas/policy.json`. `scripts/gen-policy-schema.ts` writes it to disk.
  */
-export const policyJsonSchema: Record<string, unknown> = {
-  $schema: 'https://json-schema.org/draft/2020-12/schema',
-  ...(JSON.parse(JSON.stringify(PolicySourceSchema)) as Record<string, unknown>),
-};
+export const policyJsonSchema: Record<string, unknown> = toJsonSchema(PolicySourceSchema);
+
+type JsonObject = Record<string, unknown>;
+
+/**
+ * TypeBox schemas are JSON Schema already; this only makes the published file readable:
+ * shared pieces go to `$defs`, and unions of string literals become `enum`s.
+ */
+function toJsonSchema(root: TSchema): JsonObject {
+  const defs: JsonObject = {};
+  const marked = (schema: TSchema) => (schema as unknown as Record<symbol, unknown>)[JSON_DEF] as string | undefined;
+
+  const convert = (schema: TSchema, inline = false): JsonObject => {
+    const name = marked(schema);
+    if (name && !inline) {
+      if (!(name in defs)) {
+        defs[name] = {};
+        defs[name] = convert(schema, true);
+      }
+      const shared = defs[name] as JsonObject;
+      return schema.description && schema.description !== shared.description
+        ? { $ref: `#/$defs/${name}`, description: schema.description }
+        : { $ref: `#/$defs/${name}` };
+    }
+    const out: JsonObject = {};
+    for (const [key, value] of Object.entries(schema)) {
+      if (key === 'properties') {
+        out.properties = Object.fromEntries(Object.entries(value as Record<string, TSchema>).map(([k, v]) => [k, convert(v)]));
+      } else if (key === 'items') {
+        out.items = convert(value as TSchema);
+      } else if (key === 'anyOf') {
+        const variants = value as TSchema[];
+        if (variants.every((v) => typeof v.const === 'string')) {
+          out.type = 'string';
+          out.enum = variants.map((v) => v.const);
+        } else {
+          out.anyOf = variants.map((v) => convert(v));
+        }
+      } else {
+        out[key] = value;
+      }
+    }
+    return out;
+  };
+
+  const body = convert(root);
+  return { $schema: 'https://json-schema.org/draft/2020-12/schema', ...body, $defs: defs };
+}
 
 /** True for schemas marked as localized text (see `LOCALIZED_TEXT`). */
 export function isLocalizedTextSchema(schema: TSchema): boolean {

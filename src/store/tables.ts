@@ -48,6 +48,36 @@ export interface DataItemTable {
   state: string;
   policy_version: number;
   updated_at: number;
+  /** Incremented by each rectification; the journal holds the history, without old values. */
+  revision: number;
+}
+
+export interface DataBlockTable {
+  id: string;
+  subject_id: string;
+  /** JSON array of category ids, or null when the whole subject is blocked. */
+  categories: string | null;
+  reason: string;
+  created_at: number;
+  created_by: string;
+  lifted_at: number | null;
+  lifted_by: string | null;
+}
+
+/**
+ * Depersonalized records: what remains of items after an irreversible transform. No
+ * subject id, no item id, no exact time: nothing links a row back to a person.
+ */
+export interface DepersonalizedRecordTable {
+  id: string;
+  category: string;
+  /** JSON of the transformed value (a year, an age band, a city, a one-way token, or null). */
+  value: string;
+  transform: string;
+  purposes: string;
+  /** Month of collection (YYYY-MM), coarse on purpose. */
+  collected_month: string;
+  batch_id: string;
 }
 
 export interface JournalEventTable {
@@ -111,6 +141,8 @@ export interface Database {
   subject: SubjectTable;
   subject_identifier: SubjectIdentifierTable;
   data_item: DataItemTable;
+  data_block: DataBlockTable;
+  depersonalized_record: DepersonalizedRecordTable;
   journal_event: JournalEventTable;
   journal_head: JournalHeadTable;
   journal_checkpoint: JournalCheckpointTable;

@@ -12,7 +12,9 @@ import { addDuration } from '../law/duration.js';
 import type { DataSource, Jurisdiction, Locale, PolicyIndex, ProcessingOperation, Purpose } from '../policy/model.js';
 import type { PolicyVersions } from '../policy/versions.js';
 import type { Store } from '../store/store.js';
-import type { Database, SubjectTable } from '../store/tables.js';
+import type { DataItemTable, Database, SubjectTable } from '../store/tables.js';
+import type { PurposeGate } from '../decisions/gate.js';
+import type { Reason } from '../decisions/reasons.js';
 import { IDENTIFIER_CATEGORY, type IdentifierType, normalizeIdentifier } from './identifiers.js';
 
 /** A personal-data value as the API carries it. Stored encrypted as JSON. */
@@ -46,6 +48,22 @@ export interface DataItem {
   retentionDueAt: number | null;
   state: string;
   policyVersion: number;
+  revision: number;
+}
+
+export function toDataItem(row: DataItemTable, value: DataValue): DataItem {
+  return {
+    id: row.id,
+    category: row.category,
+    value,
+    purposes: JSON.parse(row.purposes) as string[],
+    source: row.source as DataSource,
+    collectedAt: Number(row.collected_at),
+    retentionDueAt: row.retention_due_at === null ? null : Number(row.retention_due_at),
+    state: row.state,
+    policyVersion: Number(row.policy_version),
+    revision: Number(row.revision),
+  };
 }
 
 export interface SubjectSummary {
@@ -62,6 +80,7 @@ export class Vault {
     private readonly keys: KeyService,
     private readonly journal: Journal,
     private readonly policies: PolicyVersions,
+    private readonly gate: PurposeGate,
     private readonly clock: Clock,
     private readonly ids: IdSource,
   ) {}
@@ -139,7 +158,7 @@ export class Vault {
     const problems = items.flatMap((item, i) => checkItem(active.index, item, `items[${i}]`, 'collection'));
     if (problems.length > 0) throw new CustodianError(problems[0].code, problems[0].message, problems.map(({ path, message }) => ({ path, message })));
 
-    return this.store.transaction(async (trx) => {
+    const result = await this.store.transaction(async (trx) => {
       const subject = await this.activeSubject(trx, subjectId);
       const key = this.subjectKey(subject);
       const now = this.clock.now();
@@ -158,6 +177,7 @@ export class Vault {
           state: 'active',
           policy_version: active.number,
           updated_at: now,
+          revision: 1,
         };
       });
       await trx.insertInto('data_item').values(rows).execute();
@@ -176,54 +196,92 @@ export class Vault {
       );
       return { ids: rows.map((r) => r.id), policyVersion: active.number };
     });
+    this.gate.invalidate(subjectId);
+    return result;
   }
 
   /**
-   * Reads a subject's data for one declared purpose: only items collected for that
-   * purpose, in categories the purpose declares. The release is journaled.
+   * Reads a subject's data for one declared purpose, through the purpose gate: only items
+   * collected for that purpose, in categories it declares. Categories the gate refuses on
+   * their own (blocked, past retention) are withheld and listed; a refusal of the whole
+   * request (no consent, subject blocked…) is a `denied` error carrying every reason.
+   * The release is journaled.
    */
-  async readForPurpose(subjectId: string, purposeId: string, actor: string): Promise<DataItem[]> {
+  async readForPurpose(subjectId: string, purposeId: string, actor: string): Promise<{ items: DataItem[]; withheld: { category: string; reasons: Reason[] }[] }> {
     const active = this.policies.active();
     const purpose = active.index.purpose(purposeId);
     if (!purpose) throw new CustodianError('purpose_not_declared', `Purpose "${purposeId}" is not declared in policy version ${active.number}`, [{ path: 'purpose', message: 'purpose is not declared' }]);
-    if (!allowsUse(purpose)) throw new CustodianError('operation_not_allowed', `Purpose "${purposeId}" does not allow extraction or use`, [{ path: 'purpose', message: 'purpose does not allow extraction or use' }]);
+    const operation: ProcessingOperation = purpose.operations.includes('extraction') ? 'extraction' : 'use';
 
     return this.store.transaction(async (trx) => {
       const subject = await this.activeSubject(trx, subjectId);
-      const rows = await trx
-        .selectFrom('data_item')
-        .selectAll()
-        .where('subject_id', '=', subjectId)
-        .where('state', '=', 'active')
-        .where('category', 'in', purpose.categories.length > 0 ? purpose.categories : [''])
-        .orderBy('collected_at')
-        .orderBy('id')
-        .execute();
-      const released = rows.filter((r) => (JSON.parse(r.purposes) as string[]).includes(purposeId));
-      if (released.length === 0) return [];
+      const rows = (
+        await trx
+          .selectFrom('data_item')
+          .selectAll()
+          .where('subject_id', '=', subjectId)
+          .where('state', '=', 'active')
+          .where('category', 'in', purpose.categories.length > 0 ? purpose.categories : [''])
+          .orderBy('collected_at')
+          .orderBy('id')
+          .execute()
+      ).filter((r) => (JSON.parse(r.purposes) as string[]).includes(purposeId));
+      const categories = [...new Set(rows.map((r) => r.category))];
+      const decision = await this.gate.decide({ subjectId, purpose: purposeId, operation, categories }, trx);
+      let released = categories;
+      const withheld: { category: string; reasons: Reason[] }[] = [];
+      if (!decision.allow) {
+        const perCategory = await Promise.all(categories.map(async (category) => ({ category, decision: await this.gate.decide({ subjectId, purpose: purposeId, operation, categories: [category] }, trx) })));
+        released = perCategory.filter((c) => c.decision.allow).map((c) => c.category);
+        withheld.push(...perCategory.filter((c) => !c.decision.allow).map((c) => ({ category: c.category, reasons: c.decision.reasons })));
+        const subjectLevel = (await this.gate.decide({ subjectId, purpose: purposeId, operation, categories: [] }, trx)).allow;
+        if (!subjectLevel || released.length === 0) {
+          throw new CustodianError('denied', `Processing for "${purposeId}" is not allowed`, decision.reasons.map((r) => ({ path: r.code, message: r.message })));
+        }
+      }
+      const releasedRows = rows.filter((r) => released.includes(r.category));
+      if (releasedRows.length === 0) return { items: [], withheld };
       const key = this.subjectKey(subject);
       await this.journal.append(trx, [
         {
           actor,
-          operation: 'extraction',
+          operation,
           subjectId,
           purpose: purposeId,
-          categories: [...new Set(released.map((r) => r.category))],
-          details: { items: released.map((r) => r.id) },
+          categories: [...new Set(releasedRows.map((r) => r.category))],
+          details: { items: releasedRows.map((r) => r.id), policyVersion: active.number },
         },
       ]);
-      return released.map((r) => ({
-        id: r.id,
-        category: r.category,
-        value: JSON.parse(open(key, r.value_enc, valueContext(subjectId, r.id, r.category)).toString('utf8')) as DataValue,
-        purposes: JSON.parse(r.purposes) as string[],
-        source: r.source as DataSource,
-        collectedAt: Number(r.collected_at),
-        retentionDueAt: r.retention_due_at === null ? null : Number(r.retention_due_at),
-        state: r.state,
-        policyVersion: Number(r.policy_version),
-      }));
+      return { items: releasedRows.map((r) => toDataItem(r, this.decryptItem(key, r))), withheld };
     });
+  }
+
+  /**
+   * Rectification: replaces an item's value. The journal records who changed which item
+   * when — never the old or the new value — and the item's revision counts the changes.
+   * Correcting data is an obligation, not a use for a purpose, so it is not gated: it works
+   * on blocked data too (blocking while accuracy is disputed is exactly when it is needed).
+   */
+  async rectify(subjectId: string, itemId: string, value: DataValue, actor: string): Promise<DataItem> {
+    const result = await this.store.transaction(async (trx) => {
+      const subject = await this.activeSubject(trx, subjectId);
+      const row = await trx.selectFrom('data_item').selectAll().where('id', '=', itemId).where('subject_id', '=', subjectId).executeTakeFirst();
+      if (!row) throw notFound('Data item', 'itemId');
+      if (row.state !== 'active') throw new CustodianError('conflict', `The item is ${row.state} and cannot be changed`, [{ path: 'itemId', message: `item is ${row.state}` }]);
+      const purposes = JSON.parse(row.purposes) as string[];
+      const key = this.subjectKey(subject);
+      const now = this.clock.now();
+      const updated = { ...row, value_enc: seal(key, Buffer.from(JSON.stringify(value)), valueContext(subjectId, itemId, row.category)), updated_at: now, revision: Number(row.revision) + 1 };
+      await trx.updateTable('data_item').set({ value_enc: updated.value_enc, updated_at: now, revision: updated.revision }).where('id', '=', itemId).execute();
+      await this.journal.append(trx, [{ actor, operation: 'clarification', subjectId, purpose: purposes[0], categories: [row.category], details: { item: itemId, revision: updated.revision } }]);
+      return toDataItem(updated, value);
+    });
+    this.gate.invalidate(subjectId);
+    return result;
+  }
+
+  private decryptItem(key: Buffer, row: DataItemTable): DataValue {
+    return JSON.parse(open(key, row.value_enc, valueContext(row.subject_id, row.id, row.category)).toString('utf8')) as DataValue;
   }
 
   private normalizeIdentifiers(identifiers: IdentifierInput[]): IdentifierInput[] {
@@ -263,10 +321,6 @@ function checkItem(policy: PolicyIndex, item: CollectItemInput, path: string, op
     problems.push({ code: 'category_not_allowed_for_purpose', path: `${path}.category`, message: `category "${item.category}" is not declared for purpose "${item.purpose}"` });
   if (purpose && !purpose.operations.includes(operation)) problems.push({ code: 'operation_not_allowed', path: `${path}.purpose`, message: `purpose "${item.purpose}" does not allow ${operation}` });
   return problems;
-}
-
-function allowsUse(purpose: Purpose): boolean {
-  return purpose.operations.includes('extraction') || purpose.operations.includes('use');
 }
 
 /** When an item collected now for this purpose falls due; null when an event (not time) ends it. */

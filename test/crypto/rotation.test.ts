@@ -43,7 +43,7 @@ for (const engine of ENGINES) {
       assert.deepEqual(await t.custodian.store.db.selectFrom('data_item').select(['id', 'value_enc']).orderBy('id').execute(), valuesBefore);
 
       // The running instance picks up the new keyring and still reads everything.
-      const items = await t.custodian.vault.readForPurpose(subjects[3], 'orders', 'test');
+      const { items } = await t.custodian.vault.readForPurpose(subjects[3], 'orders', 'test');
       assert.equal(items[0].value, 'Rotation Person 3');
       const again = await t.custodian.vault.upsertSubject({ identifiers: [{ type: 'email', value: 'rot3@example.kz' }] }, 'test');
       assert.equal(again.id, subjects[3], 'blind index survives rotation');
@@ -67,7 +67,7 @@ for (const engine of ENGINES) {
         assert.match(rotated.stdout, /remove it from CUSTODIAN_MASTER_KEY/);
 
         const second = await openCustodian({ database: database.location, masterKey: k2, keyringPath: '/nonexistent' });
-        assert.equal((await second.vault.readForPurpose(id, 'orders', 'test'))[0].value, 'Env Person');
+        assert.equal((await second.vault.readForPurpose(id, 'orders', 'test')).items[0].value, 'Env Person');
         await second.close();
       } finally {
         await database.drop();

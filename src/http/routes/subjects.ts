@@ -9,7 +9,7 @@ import { IDENTIFIER_TYPES } from '../../vault/identifiers.js';
 import type { DataItem } from '../../vault/vault.js';
 import { actorOf, requireScope } from '../auth.js';
 import { ErrorBody } from '../errors.js';
-import { isoTime, literalUnion } from '../schemas.js';
+import { isoTime, literalUnion, ReasonSchema } from '../schemas.js';
 import type { RouteDeps } from './deps.js';
 
 
@@ -40,12 +40,16 @@ const Subject = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
 });
 
+const ItemValue = Type.Union([Type.String({ maxLength: 65536 }), Type.Number(), Type.Boolean(), Type.Object({}, { additionalProperties: true }), Type.Array(Type.Unknown())], {
+  description: 'The personal-data value; stored encrypted',
+});
+
+const Reason = ReasonSchema;
+
 const ItemInput = Type.Object(
   {
     category: Type.String({ minLength: 1, maxLength: 200, description: 'Data category id declared in the policy' }),
-    value: Type.Union([Type.String({ maxLength: 65536 }), Type.Number(), Type.Boolean(), Type.Object({}, { additionalProperties: true }), Type.Array(Type.Unknown())], {
-      description: 'The personal-data value; stored encrypted',
-    }),
+    value: ItemValue,
     purpose: Type.String({ minLength: 1, maxLength: 200, description: 'Purpose id declared in the policy' }),
     source: literalUnion(DATA_SOURCES, 'Where the data came from'),
   },
@@ -64,6 +68,7 @@ const Item = Type.Object({
   retentionDueAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   state: Type.String(),
   policyVersion: Type.Integer(),
+  revision: Type.Integer(),
 });
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 422: ErrorBody };
@@ -135,12 +140,35 @@ export const subjectRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
         security: [{ bearer: [] }],
         params: SubjectId,
         querystring: Type.Object({ purpose: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ items: Type.Array(Item) }), ...errors },
+        response: {
+          200: Type.Object({
+            items: Type.Array(Item),
+            withheld: Type.Array(Type.Object({ category: Type.String(), reasons: Type.Array(Reason) }), { description: 'Categories the purpose gate refused on their own (blocked, past retention)' }),
+          }),
+          ...errors,
+        },
       },
     },
     async (request) => {
-      const items = await vault.readForPurpose(request.params.id, request.query.purpose, actorOf(request));
-      return { items: items.map(itemView) };
+      const result = await vault.readForPurpose(request.params.id, request.query.purpose, actorOf(request));
+      return { items: result.items.map(itemView), withheld: result.withheld };
     },
+  );
+
+  app.patch(
+    '/v1/subjects/:id/data/:itemId',
+    {
+      preHandler: requireScope(apiKeys, 'data:write'),
+      schema: {
+        tags: ['data'],
+        summary: 'Rectify an item',
+        description: 'Replaces the value. The journal records the change (who, when, which item, new revision) without old or new values.',
+        security: [{ bearer: [] }],
+        params: Type.Object({ id: Type.String({ format: 'uuid' }), itemId: Type.String({ format: 'uuid' }) }, { additionalProperties: false }),
+        body: Type.Object({ value: ItemValue }, { additionalProperties: false }),
+        response: { 200: Item, ...errors },
+      },
+    },
+    async (request) => itemView(await vault.rectify(request.params.id, request.params.itemId, request.body.value, actorOf(request))),
   );
 };

@@ -96,6 +96,24 @@ export function joinPhrases(parts: readonly Phrase[], separator: Inline): Phrase
   return parts.flatMap((part, i) => (i === 0 ? part : [separator, ...part]));
 }
 
+function isEmpty(cell: Phrase): boolean {
+  return cell.every((inline) => typeof inline === 'string' && inline.trim() === '');
+}
+
+/**
+ * A table without the columns no row fills (a group whose companies list no registration
+ * numbers gets no empty "Registration" column). The first, row-header column always stays.
+ */
+export function table(caption: string, columns: string[], rows: Phrase[][]): Block {
+  const keep = columns.map((_, i) => i === 0 || rows.some((row) => !isEmpty(row[i] ?? [])));
+  return {
+    kind: 'table',
+    caption,
+    columns: columns.filter((_, i) => keep[i]),
+    rows: rows.map((row) => row.filter((_, i) => keep[i])),
+  };
+}
+
 /** Splits operator-written text into paragraphs at blank lines. */
 export function paragraphs(text: string): Block[] {
   return text

@@ -5,15 +5,16 @@
 import type { Block, Inline, NoticeDocument, Phrase, Section } from './document.js';
 
 /**
- * Escapes the characters Markdown could read as syntax, newlines included (a table
- * row or list item must stay on one line).
+ * Escapes the characters Markdown could read as inline syntax, newlines included (a
+ * table row or list item must stay on one line).
  */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/\s*\n\s*/g, ' ')
-    .replace(/[\\`*_[\]<>#|~&]/g, (c) => `\\${c}`)
-    .replace(/^([-+=])/, '\\$1')
-    .replace(/^(\d+)([.)])/, '$1\\$2');
+  return text.replace(/\s*\n\s*/g, ' ').replace(/[\\`*_[\]<>#|~&]/g, (c) => `\\${c}`);
+}
+
+/** Also escapes what would start a list, a heading underline or a numbered item at the start of a block. */
+function escapeBlockStart(markdown: string): string {
+  return markdown.replace(/^([-+=])/, '\\$1').replace(/^(\d+)([.)])/, '$1\\$2');
 }
 
 function destination(href: string): string {
@@ -56,7 +57,7 @@ function slugger(): (heading: string) => string {
 function block(node: Block, out: string[]): void {
   switch (node.kind) {
     case 'paragraph':
-      out.push(phraseMarkdown(node.content), '');
+      out.push(escapeBlockStart(phraseMarkdown(node.content)), '');
       return;
     case 'list':
       out.push(...node.items.map((item) => `- ${phraseMarkdown(item)}`), '');

@@ -110,6 +110,7 @@ export interface Messages<P extends PluralForms = PluralForms> {
       registrations: string;
       address: string;
       email: string;
+      contacts: string;
       phone: string;
       website: string;
       country: string;
@@ -120,6 +121,8 @@ export interface Messages<P extends PluralForms = PluralForms> {
     };
     /** Placeholder: {country}. */
     storage: string;
+    /** Shown for the country code `ZZ`, which a policy uses when the seed names no country. */
+    unspecifiedCountry: string;
     roles: Record<'operator' | 'controller' | 'joint-controller' | 'processor', string>;
     /** Names of registration schemes a reader may not know; others are shown as written. */
     registrationSchemes: Record<'BIN' | 'IIN' | 'OGRN' | 'INN' | 'CRN' | 'EIN' | 'ICO', string>;
@@ -150,8 +153,8 @@ export interface Messages<P extends PluralForms = PluralForms> {
     /** Placeholder: {subjects}. */
     subjects: string;
     marketing: string;
+    /** Shown for a purpose that takes decisions solely by automated means (`Purpose.automated`). */
     automated: string;
-    mixed: string;
     operations: Record<ProcessingOperation, string>;
   };
   legalBases: {

@@ -121,6 +121,7 @@ export function buildNotice(policy: Policy, options: Omit<NoticeOptions, 'format
   const operator = text(policy.operator.name);
   const byline: Phrase[] = [[strong(operator)]];
   byline.push([version ? fillTemplate(m.document.version, { number: version.number }) : m.document.draft]);
+  if (policy.version) byline.push([fillTemplate(m.document.revision, { label: policy.version })]);
   if (policy.effectiveDate) byline.push([fillTemplate(m.document.effective, { date: formatDate(policy.effectiveDate, locale) })]);
   if (version?.publishedAt) byline.push([fillTemplate(m.document.published, { date: formatDate(version.publishedAt, locale) })]);
 
@@ -136,7 +137,7 @@ export function buildNotice(policy: Policy, options: Omit<NoticeOptions, 'format
 
 /**
  * Untitled extra text continues the section it is placed after; placed after an omitted
- * section, it continues the nearest earlier one; placed at the `end`, the last one.
+ * section, it continues the nearest earlier one; placed at the `end`, the last built-in one.
  */
 function appendUntitledExtras(policy: Policy, sections: Section[], text: (value: Policy['notice'][number]['text']) => string): void {
   for (const extra of policy.notice) {

@@ -18,7 +18,7 @@ import {
   type RetentionRule,
   type RightsChannel,
 } from '../model.js';
-import { answerDeadlines, describeDeadline } from './deadlines.js';
+import { answerDeadlines, describeDeadline, type AnswerDeadline } from './deadlines.js';
 import {
   emailLink,
   joinPhrases,
@@ -26,6 +26,7 @@ import {
   paragraphs,
   phrase,
   strong,
+  table,
   type Block,
   type DefinitionItem,
   type Inline,
@@ -62,12 +63,10 @@ function text(ctx: NoticeContext, value: LocalizedText | undefined): string {
   return localize(value, ctx.locale, ctx.policy.defaultLocale);
 }
 
-function countryName(code: string, locale: Locale): string {
-  try {
-    return new Intl.DisplayNames([locale], { type: 'region' }).of(code) ?? code;
-  } catch {
-    return code;
-  }
+/** A country's name in the reader's language; `ZZ` marks a recipient whose country the operator did not state. */
+function countryName(ctx: NoticeContext, code: string): string {
+  if (code === 'ZZ') return ctx.m.general.unspecifiedCountry;
+  return new Intl.DisplayNames([ctx.locale], { type: 'region' }).of(code) ?? code;
 }
 
 function separator(ctx: NoticeContext): Inline {
@@ -146,7 +145,7 @@ function entityDetails(ctx: NoticeContext, entity: Entity): DefinitionItem[] {
   if (entity.contacts.email) items.push({ term: [labels.email], details: [emailLink(entity.contacts.email)] });
   if (entity.contacts.phone) items.push({ term: [labels.phone], details: [entity.contacts.phone] });
   if (entity.contacts.website) items.push({ term: [labels.website], details: [link(entity.contacts.website)] });
-  if (entity.country) items.push({ term: [labels.country], details: [countryName(entity.country, ctx.locale)] });
+  if (entity.country) items.push({ term: [labels.country], details: [countryName(ctx, entity.country)] });
   if (entity.responsiblePerson) items.push({ term: [labels.responsiblePerson], details: contactPhrase(ctx, entity.responsiblePerson) });
   if (entity.dpo) items.push({ term: [labels.dpo], details: contactPhrase(ctx, entity.dpo) });
   return items;
@@ -165,7 +164,7 @@ export const operatorSection: SectionBuilder = (ctx, sub) => {
   if (policy.operator.storageRegion) {
     details.push({
       term: [m.general.labels.storage],
-      details: [fillTemplate(m.general.storage, { country: countryName(policy.operator.storageRegion, ctx.locale) })],
+      details: [fillTemplate(m.general.storage, { country: countryName(ctx, policy.operator.storageRegion) })],
     });
   }
   blocks.push(sub('operator-details', m.general.operatorTitle, [{ kind: 'definitions', items: details }]));
@@ -175,21 +174,20 @@ export const operatorSection: SectionBuilder = (ctx, sub) => {
     blocks.push(
       sub('operator-group', m.general.groupTitle, [
         { kind: 'paragraph', content: phrase(m.general.groupIntro, { operator }) },
-        {
-          kind: 'table',
-          caption: m.general.groupCaption,
-          columns: [labels.name, labels.role, labels.country, labels.registrations, labels.email],
-          rows: policy.group.map((entity) => [
+        table(
+          m.general.groupCaption,
+          [labels.name, labels.role, labels.country, labels.registrations, labels.contacts],
+          policy.group.map((entity) => [
             [text(ctx, entity.name)],
             [m.general.roles[entity.role]],
-            [entity.country ? countryName(entity.country, ctx.locale) : ''],
+            [entity.country ? countryName(ctx, entity.country) : ''],
             joinText(
               ctx,
               entity.registrations.map((r) => `${registrationLabel(ctx, r.scheme)} ${r.value}`),
             ),
             contactPhrase(ctx, { ...entity.contacts, address: entity.address ?? entity.contacts.address }),
           ]),
-        },
+        ),
       ]),
     );
   }
@@ -239,11 +237,10 @@ export const dataSection: SectionBuilder = (ctx, sub) => {
   }
   blocks.push(
     sub('data-categories', m.data.categoriesTitle, [
-      {
-        kind: 'table',
-        caption: m.data.categoriesCaption,
-        columns: [m.data.columns.category, m.data.columns.description, m.data.columns.notes],
-        rows: policy.categories.map((c) => [
+      table(
+        m.data.categoriesCaption,
+        [m.data.columns.category, m.data.columns.description, m.data.columns.notes],
+        policy.categories.map((c) => [
           [text(ctx, c.title)],
           [text(ctx, c.description)],
           joinText(ctx, [
@@ -252,7 +249,7 @@ export const dataSection: SectionBuilder = (ctx, sub) => {
             ...(c.restricted ? [m.data.flags.restricted] : []),
           ]),
         ]),
-      },
+      ),
     ]),
   );
   const sources = DATA_SOURCES.filter((source) => policy.purposes.some((p) => p.sources.includes(source)));
@@ -297,11 +294,10 @@ export const purposesSection: SectionBuilder = (ctx) => {
   const columns = m.purposes.columns;
   return [
     { kind: 'paragraph', content: [m.purposes.intro] },
-    {
-      kind: 'table',
-      caption: m.purposes.caption,
-      columns: [columns.purpose, columns.data, columns.grounds, columns.processing],
-      rows: policy.purposes.map((p) => {
+    table(
+      m.purposes.caption,
+      [columns.purpose, columns.data, columns.grounds, columns.processing],
+      policy.purposes.map((p) => {
         const purposeLines: Phrase[] = [[text(ctx, p.title)]];
         if (p.description) purposeLines.push([text(ctx, p.description)]);
         if (p.subjects.length > 0) {
@@ -314,12 +310,12 @@ export const purposesSection: SectionBuilder = (ctx) => {
           joinText(ctx, categoryTitles(ctx, p.categories)),
           basesCell(ctx, p),
           joinPhrases(
-            [joinText(ctx, p.operations.map((o) => m.purposes.operations[o])), [p.automated ? m.purposes.automated : m.purposes.mixed]],
+            [joinText(ctx, p.operations.map((o) => m.purposes.operations[o])), ...(p.automated ? [[m.purposes.automated]] : [])],
             { kind: 'break' },
           ),
         ];
       }),
-    },
+    ),
   ];
 };
 
@@ -372,11 +368,10 @@ export const legalBasesSection: SectionBuilder = (ctx, sub) => {
     blocks.push(
       sub('legal-bases-consent', lb.consentTitle, [
         { kind: 'paragraph', content: [lb.consentIntro] },
-        {
-          kind: 'table',
-          caption: lb.consentCaption,
-          columns: [c.purpose, c.separate, c.validity, c.thirdParties, c.crossBorder, c.publicDissemination],
-          rows: consented.map((p) => {
+        table(
+          lb.consentCaption,
+          [c.purpose, c.separate, c.validity, c.thirdParties, c.crossBorder, c.publicDissemination],
+          consented.map((p) => {
             const consent = p.consent!;
             return [
               [text(ctx, p.title)],
@@ -387,7 +382,7 @@ export const legalBasesSection: SectionBuilder = (ctx, sub) => {
               yesNo(consent.publicDissemination),
             ];
           }),
-        },
+        ),
         { kind: 'paragraph', content: [fillTemplate(lb.consentWithdrawal, { section: ctx.sectionNumber('rights') })] },
       ]),
     );
@@ -412,22 +407,21 @@ export const recipientsSection: SectionBuilder = (ctx, sub) => {
 
   const blocks: Block[] = [
     { kind: 'paragraph', content: [r.intro] },
-    {
-      kind: 'table',
-      caption: r.caption,
-      columns: [r.columns.recipient, r.columns.kind, r.columns.country, r.columns.purposes, r.columns.data, r.columns.safeguard],
-      rows: policy.recipients.map((recipient) => [
+    table(
+      r.caption,
+      [r.columns.recipient, r.columns.kind, r.columns.country, r.columns.purposes, r.columns.data, r.columns.safeguard],
+      policy.recipients.map((recipient) => [
         joinPhrases(
           [[text(ctx, recipient.name)], ...(recipient.description ? [[text(ctx, recipient.description)]] : [])],
           { kind: 'break' },
         ),
         [r.kinds[recipient.kind]],
-        [countryName(recipient.country, ctx.locale)],
+        [countryName(ctx, recipient.country)],
         joinText(ctx, purposeTitles(ctx, recipient.purposes)),
         joinText(ctx, categoryTitles(ctx, recipient.categories)),
         [isCrossBorder(policy, recipient) ? r.safeguards[recipient.safeguard ?? 'none'] : r.domestic],
       ]),
-    },
+    ),
   ];
 
   const transfers = policy.recipients.filter((recipient) => isCrossBorder(policy, recipient));
@@ -441,7 +435,7 @@ export const recipientsSection: SectionBuilder = (ctx, sub) => {
         kind: 'list',
         items: transfers.map((recipient) => [
           fillTemplate(r.crossBorderItem, {
-            country: countryName(recipient.country, ctx.locale),
+            country: countryName(ctx, recipient.country),
             recipients: text(ctx, recipient.name),
             safeguard: r.safeguards[recipient.safeguard ?? 'none'],
           }),
@@ -483,12 +477,11 @@ export const retentionSection: SectionBuilder = (ctx) => {
   const r = m.retention;
   const blocks: Block[] = [
     { kind: 'paragraph', content: [r.intro] },
-    {
-      kind: 'table',
-      caption: r.caption,
-      columns: [r.columns.purpose, r.columns.period, r.columns.end],
-      rows: policy.purposes.map((p) => [[text(ctx, p.title)], [retentionText(p.retention, m, ctx.locale)], [r.endActions[p.endAction]]]),
-    },
+    table(
+      r.caption,
+      [r.columns.purpose, r.columns.period, r.columns.end],
+      policy.purposes.map((p) => [[text(ctx, p.title)], [retentionText(p.retention, m, ctx.locale)], [r.endActions[p.endAction]]]),
+    ),
     { kind: 'paragraph', content: [r.earlyEnd] },
   ];
   if (ctx.laws.includes('KZ')) blocks.push({ kind: 'paragraph', content: [r.lawRules.KZ] });
@@ -523,6 +516,40 @@ function channelPhrase(ctx: NoticeContext, channel: RightsChannel): Phrase {
   return channel.description ? [...main, ' — ', text(ctx, channel.description)] : main;
 }
 
+/** A deadline sentence closed by its citations: "… within 1 month (GDPR art. 12(3))." */
+function deadlineSentence(ctx: NoticeContext, deadline: AnswerDeadline, citations: readonly Citation[]): string {
+  const sentence = describeDeadline(deadline, ctx.locale).replace(/\.$/, '');
+  return `${sentence} (${citations.map((c) => cite(ctx, c)).join(ctx.m.listSeparator)}).`;
+}
+
+/**
+ * One table of answer deadlines per law. EU and UK GDPR set the same clock, so when both
+ * apply they share a table citing both; the UK's pause rule follows it.
+ */
+function deadlineBlocks(ctx: NoticeContext): Block[] {
+  const { m } = ctx;
+  const r = m.rights;
+  const mergeUk = ctx.laws.includes('EU') && ctx.laws.includes('UK');
+  const blocks: Block[] = [];
+  for (const law of ctx.laws) {
+    const clocks = answerDeadlines(law);
+    const rows = clocks
+      .filter((d) => d.rights.length > 0 && !(mergeUk && law === 'UK'))
+      .map((d) => {
+        const citations = mergeUk && law === 'EU' ? [d.citation, { ...d.citation, law: 'UK' as const }] : [d.citation];
+        return [joinText(ctx, d.rights.map((right) => r.titles[right].title)), [deadlineSentence(ctx, d, citations)]];
+      });
+    if (rows.length > 0) {
+      const label = mergeUk && law === 'EU' ? gdprLabel(ctx) : m.laws[law].short;
+      blocks.push(table(fillTemplate(r.deadlinesCaption, { law: label }), [r.deadlineColumns.request, r.deadlineColumns.deadline], rows));
+    }
+    for (const rule of clocks.filter((d) => d.rights.length === 0)) {
+      blocks.push({ kind: 'paragraph', content: [deadlineSentence(ctx, rule, [rule.citation])] });
+    }
+  }
+  return blocks;
+}
+
 export const rightsSection: SectionBuilder = (ctx, sub) => {
   const { m, policy } = ctx;
   const r = m.rights;
@@ -531,11 +558,10 @@ export const rightsSection: SectionBuilder = (ctx, sub) => {
   blocks.push(
     sub('rights-list', r.caption, [
       { kind: 'paragraph', content: [r.intro] },
-      {
-        kind: 'table',
-        caption: r.caption,
-        columns: [r.columns.right, r.columns.meaning, r.columns.law],
-        rows: rightsUnder(ctx.laws).map(({ right, citations }) => [
+      table(
+        r.caption,
+        [r.columns.right, r.columns.meaning, r.columns.law],
+        rightsUnder(ctx.laws).map(({ right, citations }) => [
           [r.titles[right].title],
           [r.titles[right].description],
           joinText(
@@ -543,7 +569,7 @@ export const rightsSection: SectionBuilder = (ctx, sub) => {
             citations.map((c) => cite(ctx, c)),
           ),
         ]),
-      },
+      ),
     ]),
   );
 
@@ -562,28 +588,7 @@ export const rightsSection: SectionBuilder = (ctx, sub) => {
     ]),
   );
 
-  const deadlines: Block[] = [{ kind: 'paragraph', content: [r.deadlinesIntro] }];
-  for (const law of ctx.laws) {
-    const clocks = answerDeadlines(law);
-    deadlines.push({
-      kind: 'table',
-      caption: fillTemplate(r.deadlinesCaption, { law: m.laws[law].short }),
-      columns: [r.deadlineColumns.request, r.deadlineColumns.deadline],
-      rows: clocks
-        .filter((d) => d.rights.length > 0)
-        .map((d) => [
-          joinText(
-            ctx,
-            d.rights.map((right) => r.titles[right].title),
-          ),
-          [`${describeDeadline(d, ctx.locale)} (${cite(ctx, d.citation)})`],
-        ]),
-    });
-    for (const rule of clocks.filter((d) => d.rights.length === 0)) {
-      deadlines.push({ kind: 'paragraph', content: [`${describeDeadline(rule, ctx.locale)} (${cite(ctx, rule.citation)})`] });
-    }
-  }
-  blocks.push(sub('rights-deadlines', r.deadlinesTitle, deadlines));
+  blocks.push(sub('rights-deadlines', r.deadlinesTitle, [{ kind: 'paragraph', content: [r.deadlinesIntro] }, ...deadlineBlocks(ctx)]));
 
   blocks.push(sub('rights-complaints', r.complaintsTitle, [{ kind: 'list', items: ctx.laws.map((law) => [r.complaints[law]]) }]));
   return blocks;
@@ -594,18 +599,17 @@ export const cookiesSection: SectionBuilder = (ctx) => {
   const c = m.cookies;
   return [
     { kind: 'paragraph', content: [c.intro] },
-    {
-      kind: 'table',
-      caption: c.caption,
-      columns: [c.columns.name, c.columns.provider, c.columns.category, c.columns.duration, c.columns.purpose],
-      rows: policy.cookies.map((cookie) => [
+    table(
+      c.caption,
+      [c.columns.name, c.columns.provider, c.columns.category, c.columns.duration, c.columns.purpose],
+      policy.cookies.map((cookie) => [
         [cookie.name],
         [cookie.provider],
         [c.categories[cookie.category]],
         [cookie.duration === 'session' ? c.session : durationInWords(cookie.duration, ctx.locale)],
         [text(ctx, cookie.purpose)],
       ]),
-    },
+    ),
   ];
 };
 

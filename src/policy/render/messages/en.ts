@@ -65,7 +65,8 @@ export const en: Messages = {
       name: 'Name',
       registrations: 'Registration',
       address: 'Address',
-      email: 'Contacts',
+      email: 'E-mail',
+      contacts: 'Contacts',
       phone: 'Phone',
       website: 'Website',
       country: 'Country',
@@ -75,6 +76,7 @@ export const en: Messages = {
       storage: 'Location of databases',
     },
     storage: 'Personal data are stored in databases located in {country}.',
+    unspecifiedCountry: 'other countries (not specified)',
     roles: {
       operator: 'operator',
       controller: 'controller',
@@ -179,8 +181,7 @@ export const en: Messages = {
     },
     subjects: 'Whose data: {subjects}',
     marketing: 'Marketing: you may refuse it at any time.',
-    automated: 'automated processing (using computer technology)',
-    mixed: 'processing with and without automation tools',
+    automated: 'automated decision-making that has legal or similarly significant effects on you',
     operations: {
       collection: 'collection',
       recording: 'recording',

@@ -70,7 +70,8 @@ export const ru: Messages<RussianPluralForms> = {
       name: 'Наименование',
       registrations: 'Регистрация',
       address: 'Адрес',
-      email: 'Контакты',
+      email: 'Электронная почта',
+      contacts: 'Контакты',
       phone: 'Телефон',
       website: 'Сайт',
       country: 'Страна',
@@ -80,6 +81,7 @@ export const ru: Messages<RussianPluralForms> = {
       storage: 'Место нахождения баз данных',
     },
     storage: 'Персональные данные хранятся в базах данных, расположенных на территории: {country}.',
+    unspecifiedCountry: 'другие страны (не указаны)',
     roles: {
       operator: 'оператор',
       controller: 'контролёр',
@@ -184,8 +186,7 @@ export const ru: Messages<RussianPluralForms> = {
     },
     subjects: 'Чьи данные: {subjects}',
     marketing: 'Маркетинг: вы можете отказаться от него в любой момент.',
-    automated: 'автоматизированная обработка (с помощью средств вычислительной техники)',
-    mixed: 'смешанная обработка (с использованием средств автоматизации и без них)',
+    automated: 'принятие решений на основе исключительно автоматизированной обработки, порождающих для вас юридические или иные существенные последствия',
     operations: {
       collection: 'сбор',
       recording: 'запись',

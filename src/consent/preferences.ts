@@ -1,0 +1,142 @@
+/**
+ * What the purpose gate needs to know about one subject's choices, as plain data it can
+ * cache, and the pure rules that read it. The snapshot itself holds no policy: the rules
+ * take the policy the gate is enforcing, so a cached snapshot stays right when a new
+ * policy version is published (only consent changes invalidate it, via `onChange`).
+ */
+import type { Jurisdiction, Policy, Purpose } from '../policy/model.js';
+import type { ConsentChannel, ConsentEvent, ConsentScope, ConsentState, ScopeName } from './model.js';
+
+/** The newest act for one purpose (or one separate scope of it). */
+export interface ConsentStatus {
+  recordId: string;
+  event: ConsentEvent;
+  /** The state as of `SubjectPreferences.asOf`; use `isConsentValid` for another moment. */
+  state: ConsentState;
+  at: number;
+  /** Notice version the person saw; for `renewal-needed`, the version that needs a new consent. */
+  policyVersion: number;
+  /** End of validity; null = until the purpose is achieved (or not applicable). */
+  validUntil: number | null;
+  /** For a purpose consent: what it says about third parties, transfers abroad and public dissemination. */
+  scope: ConsentScope;
+  categories: string[];
+  channel: ConsentChannel | null;
+}
+
+export interface PurposeConsents {
+  /** The consent to the purpose itself; null when only separate-scope acts exist. */
+  consent: ConsentStatus | null;
+  /** Separate consents (94-V art. 7(6)) for scopes of this purpose, by scope. */
+  separate: Partial<Record<ScopeName, ConsentStatus>>;
+}
+
+export interface Objection {
+  recordId: string;
+  purpose: string;
+  at: number;
+}
+
+export interface GpcSignal {
+  recordId: string;
+  at: number;
+  source: 'sec-gpc-header' | 'api';
+}
+
+export interface SubjectPreferences {
+  subjectId: string;
+  /** The subject's residence, which decides what a GPC signal means. */
+  jurisdiction: Jurisdiction | null;
+  /** When the snapshot was read. */
+  asOf: number;
+  /**
+   * The earliest moment a consent in this snapshot expires, or null. A cache may keep the
+   * snapshot until then; the rules below also take `now`, so reading past it is safe.
+   */
+  staleAfter: number | null;
+  /** By purpose id; purposes the subject never acted on are absent. */
+  purposes: Record<string, PurposeConsents>;
+  /** Objections by purpose id. All are upheld (see `Consents.object`). */
+  objections: Record<string, Objection>;
+  gpc: GpcSignal | null;
+  /** A GPC signal binds as an opt-out of sale and sharing (CCPA, subject in California). */
+  saleSharingOptOut: boolean;
+}
+
+/** A given consent whose validity has not ended. `renewal-needed` is not valid: the notice changed materially. */
+export function isConsentValid(status: ConsentStatus | null | undefined, now: number): boolean {
+  return status?.event === 'given' && (status.validUntil === null || status.validUntil > now);
+}
+
+/**
+ * The scopes of a purpose that need their own consent act: under Kazakhstan's 94-V art.
+ * 7(6) every declared transfer to third parties, transfer abroad and public dissemination
+ * of a consent-based purpose; under Russia's 152-FZ art. 10.1, public dissemination.
+ *
+ * @example separateScopesRequired(policy, policy.purposes[0]); // ['thirdParties', 'crossBorder']
+ */
+export function separateScopesRequired(policy: Policy, purpose: Purpose): ScopeName[] {
+  const consent = purpose.consent;
+  if (!consent) return [];
+  const laws = policy.operator.jurisdictions;
+  const kz = laws.includes('KZ') && kzConsentApplies(purpose);
+  const ru = laws.includes('RU') && purpose.legalBasis.ru === 'consent';
+  const required: ScopeName[] = [];
+  if (kz && consent.thirdParties) required.push('thirdParties');
+  if (kz && consent.crossBorder) required.push('crossBorder');
+  if ((kz || ru) && consent.publicDissemination) required.push('publicDissemination');
+  return required;
+}
+
+/** 94-V's consent rules bind a KZ operator's purpose unless it names another Kazakh basis. */
+export function kzConsentApplies(purpose: Purpose): boolean {
+  return (purpose.legalBasis.kz ?? 'consent') === 'consent' && purpose.consent !== undefined;
+}
+
+/**
+ * Whether the subject's consent covers the purpose at `now` — and, with `scope`, that scope
+ * of it. Where the law wants a separate consent for the scope, only a valid separate act
+ * counts; elsewhere a separate act, if one was recorded, decides, and otherwise the purpose
+ * consent's own scope flag does.
+ *
+ * @example
+ * // "Does this subject have a valid separate cross-border consent for purpose P?"
+ * consentCovers(prefs, policy, purpose, Date.now(), 'crossBorder');
+ */
+export function consentCovers(prefs: SubjectPreferences, policy: Policy, purpose: Purpose, now: number, scope?: ScopeName): boolean {
+  const consents = prefs.purposes[purpose.id];
+  if (!consents || !isConsentValid(consents.consent, now)) return false;
+  if (!scope) return true;
+  const separate = consents.separate[scope];
+  if (separate) return isConsentValid(separate, now);
+  return !separateScopesRequired(policy, purpose).includes(scope) && consents.consent!.scope[scope];
+}
+
+export type OptOutReason =
+  /** The subject objected to this purpose (GDPR art. 21). */
+  | 'objection'
+  /** GPC binds as an opt-out of sale or sharing (CCPA 1798.120, 1798.135). */
+  | 'gpc-sale-sharing'
+  /** GPC read as an objection / refusal under the GDPR for sale, sharing or marketing. */
+  | 'gpc-objection';
+
+const SALE_OR_SHARING = new Set(['sale', 'sharing']);
+
+/**
+ * Why the subject has opted out of this purpose, or undefined. A GPC signal binds where the
+ * subject's law makes it binding (California) and, under the GDPR, is taken as an
+ * objection to selling, sharing and marketing; elsewhere (KZ, RU) it is recorded but has no
+ * effect of its own, since those laws work by consent and its withdrawal.
+ */
+export function optOutReason(prefs: SubjectPreferences, purpose: Purpose): OptOutReason | undefined {
+  if (prefs.objections[purpose.id]) return 'objection';
+  if (!prefs.gpc) return undefined;
+  const saleOrSharing = SALE_OR_SHARING.has(purpose.legalBasis.ccpa ?? '');
+  if (prefs.saleSharingOptOut && saleOrSharing) return 'gpc-sale-sharing';
+  if (isGdprJurisdiction(prefs.jurisdiction) && (saleOrSharing || purpose.marketing)) return 'gpc-objection';
+  return undefined;
+}
+
+export function isGdprJurisdiction(jurisdiction: Jurisdiction | null): boolean {
+  return jurisdiction === 'EU' || jurisdiction === 'UK';
+}

@@ -1,0 +1,241 @@
+/**
+ * The purpose gate: may purpose P perform operation O on categories C of subject S (and,
+ * for a transfer, send them to recipient R)? The answer is allow or deny with every
+ * reason, each with a stable code.
+ *
+ * `evaluate` is pure — policy + subject context in, decision out — so it is fast and
+ * easy to test; `PurposeGate.decide` adds the cached context and metrics.
+ *
+ * @example
+ *   const d = await custodian.gate.decide({ subjectId, purpose: 'marketing', operation: 'use', categories: ['user.contact.email'] });
+ *   if (!d.allow) console.log(d.reasons.map((r) => r.code)); // ['consent_withdrawn']
+ */
+import type { Kysely } from 'kysely';
+import type { Clock } from '../clock.js';
+import type { GdprBasis, Jurisdiction, LegalBasis, Policy, PolicyIndex, ProcessingOperation, Purpose, Recipient } from '../policy/model.js';
+import type { PolicyVersions } from '../policy/versions.js';
+import type { Metrics } from '../reports/metrics.js';
+import type { Database } from '../store/tables.js';
+import type { Reason } from './reasons.js';
+import { type ConsentFacts, loadSubjectContext, type PreferencesLoader, retentionKey, type SubjectContext, SubjectContextCache } from './subject-context.js';
+
+export interface DecisionRequest {
+  subjectId: string;
+  purpose: string;
+  operation: ProcessingOperation;
+  categories: readonly string[];
+  /** For `transfer`: the recipient id the data would go to. */
+  recipient?: string;
+}
+
+export interface Decision {
+  allow: boolean;
+  reasons: Reason[];
+  policyVersion: number;
+}
+
+/** Operations still allowed on blocked data: it stays stored and may be destroyed. */
+const ALLOWED_WHILE_BLOCKED = new Set<ProcessingOperation>(['storage', 'blocking', 'deletion', 'destruction']);
+/** Operations that put data into a database, subject to localisation rules. */
+const STORING = new Set<ProcessingOperation>(['collection', 'recording', 'systematization', 'accumulation', 'storage']);
+/** Countries whose law requires their residents' data to be stored at home (94-V 12(2), 152-FZ 18(5)). */
+const LOCALISED: ReadonlySet<string> = new Set(['KZ', 'RU']);
+
+type Law = 'gdpr' | 'kz' | 'ru' | 'ccpa';
+const LAW_OF: Record<Jurisdiction, Law> = { EU: 'gdpr', UK: 'gdpr', KZ: 'kz', RU: 'ru', 'US-CA': 'ccpa' };
+const LAW_NAME: Record<Law, string> = { gdpr: 'GDPR', kz: 'Kazakhstan 94-V', ru: 'Russia 152-FZ', ccpa: 'CCPA/CPRA' };
+
+/**
+ * Laws that govern processing for this subject: the subject's own jurisdiction when the
+ * operator declares it, otherwise every jurisdiction the operator declares (strictest wins).
+ */
+export function applicableLaws(policy: Policy, subjectJurisdiction: Jurisdiction | null): Law[] {
+  const declared = policy.operator.jurisdictions;
+  const chosen = subjectJurisdiction && declared.includes(subjectJurisdiction) ? [subjectJurisdiction] : declared;
+  return [...new Set(chosen.map((j) => LAW_OF[j]))];
+}
+
+function basisFor(legalBasis: LegalBasis, law: Law): string | undefined {
+  return legalBasis[law];
+}
+
+const BASIS_CODE: Partial<Record<GdprBasis | string, Reason['code']>> = {
+  consent: 'basis_consent',
+  contract: 'basis_contract',
+  'legal-obligation': 'basis_legal_obligation',
+  law: 'basis_legal_obligation',
+  'vital-interests': 'basis_vital_interests',
+  'public-task': 'basis_public_task',
+  'legitimate-interests': 'basis_legitimate_interests',
+};
+
+function consentProblem(purpose: Purpose, consent: ConsentFacts | undefined, now: number): Reason | undefined {
+  if (!consent) return { code: 'consent_missing', message: `no consent recorded for purpose "${purpose.id}"` };
+  switch (consent.state) {
+    case 'refused':
+      return { code: 'consent_refused', message: `consent to "${purpose.id}" was refused` };
+    case 'withdrawn':
+      return { code: 'consent_withdrawn', message: `consent to "${purpose.id}" was withdrawn` };
+    case 'renewal-needed':
+      return { code: 'consent_renewal_needed', message: `the policy changed materially for "${purpose.id}"; consent must be given again` };
+    case 'expired':
+      return { code: 'consent_expired', message: `consent to "${purpose.id}" has expired` };
+    case 'given':
+      return consent.validUntil !== null && consent.validUntil <= now ? { code: 'consent_expired', message: `consent to "${purpose.id}" expired on ${new Date(consent.validUntil).toISOString().slice(0, 10)}` } : undefined;
+  }
+}
+
+export function evaluate(index: PolicyIndex, policyVersion: number, request: DecisionRequest, context: SubjectContext | undefined, now: number): Decision {
+  const deny: Reason[] = [];
+  const allow: Reason[] = [];
+  const done = (): Decision => ({ allow: deny.length === 0, reasons: deny.length > 0 ? deny : allow, policyVersion });
+
+  if (!context) {
+    deny.push({ code: 'subject_not_found', message: 'no such subject' });
+    return done();
+  }
+  if (context.state !== 'active') {
+    deny.push({ code: 'subject_erased', message: `the subject's data has been ${context.state}` });
+    return done();
+  }
+  const purpose = index.purpose(request.purpose);
+  if (!purpose) {
+    deny.push({ code: 'purpose_not_declared', message: `purpose "${request.purpose}" is not declared in policy version ${policyVersion}` });
+    return done();
+  }
+  const policy = index.policy;
+  if (!purpose.operations.includes(request.operation)) deny.push({ code: 'operation_not_allowed', message: `purpose "${purpose.id}" does not allow ${request.operation}` });
+  for (const category of request.categories) {
+    if (!purpose.categories.includes(category)) deny.push({ code: 'category_not_declared_for_purpose', message: `category "${category}" is not declared for purpose "${purpose.id}"` });
+  }
+
+  if (!ALLOWED_WHILE_BLOCKED.has(request.operation)) {
+    if (context.blockedAll) deny.push({ code: 'subject_blocked', message: 'the subject’s data is blocked' });
+    for (const category of request.categories) {
+      if (context.blockedCategories.has(category)) deny.push({ code: 'category_blocked', message: `category "${category}" is blocked` });
+    }
+  }
+
+  const laws = applicableLaws(policy, context.jurisdiction);
+  const prefs = context.preferences;
+  const consent = prefs.consents.get(purpose.id);
+  let consentChecked = false;
+  for (const law of laws) {
+    const basis = basisFor(purpose.legalBasis, law);
+    if (!basis) {
+      deny.push({ code: 'no_legal_basis', message: `purpose "${purpose.id}" declares no legal basis under ${LAW_NAME[law]}` });
+      continue;
+    }
+    if (basis === 'consent') {
+      if (!consentChecked) {
+        consentChecked = true;
+        const problem = consentProblem(purpose, consent, now);
+        if (problem) deny.push(problem);
+      }
+    } else if (basis === 'legitimate-interests' && prefs.objections.has(purpose.id)) {
+      deny.push({ code: 'objection_upheld', message: `the subject objected to "${purpose.id}" (legitimate interests)` });
+    } else if (law === 'ccpa' && (basis === 'sale' || basis === 'sharing') && prefs.saleSharingOptOut) {
+      deny.push({ code: 'opted_out_of_sale_or_sharing', message: `the subject opted out of the ${basis} of personal information` });
+    }
+    if (purpose.marketing && law === 'gdpr' && prefs.objections.has(purpose.id) && basis !== 'legitimate-interests') {
+      // Art. 21(3): an objection to direct marketing is absolute, whatever the basis.
+      deny.push({ code: 'objection_upheld', message: `the subject objected to direct marketing ("${purpose.id}")` });
+    }
+    allow.push({ code: BASIS_CODE[basis] ?? 'basis_other', message: `${LAW_NAME[law]}: ${basis}` });
+  }
+
+  if (request.operation !== 'destruction' && request.operation !== 'deletion' && request.operation !== 'depersonalization') {
+    for (const category of request.categories) {
+      const due = context.retentionDue.get(retentionKey(purpose.id, category));
+      if (due !== undefined && due <= now) deny.push({ code: 'retention_expired', message: `"${category}" data for "${purpose.id}" passed its retention date ${new Date(due).toISOString().slice(0, 10)}` });
+    }
+  }
+
+  const storageRegion = policy.operator.storageRegion;
+  if (STORING.has(request.operation) && context.jurisdiction && LOCALISED.has(context.jurisdiction) && storageRegion && storageRegion !== context.jurisdiction) {
+    deny.push({ code: 'residency_storage', message: `data of ${context.jurisdiction} residents must be stored in ${context.jurisdiction}, but the operator stores in ${storageRegion}` });
+  }
+
+  if (request.operation === 'transfer' && request.recipient !== undefined) {
+    checkTransfer(index, purpose, request, consent, laws, deny, allow);
+  }
+  return done();
+}
+
+function checkTransfer(index: PolicyIndex, purpose: Purpose, request: DecisionRequest, consent: ConsentFacts | undefined, laws: Law[], deny: Reason[], allow: Reason[]): void {
+  const recipient: Recipient | undefined = index.recipient(request.recipient!);
+  if (!recipient) {
+    deny.push({ code: 'recipient_not_declared', message: `recipient "${request.recipient}" is not declared in the policy` });
+    return;
+  }
+  if (!recipient.purposes.includes(purpose.id) && !purpose.recipients.includes(recipient.id)) {
+    deny.push({ code: 'recipient_not_declared_for_purpose', message: `recipient "${recipient.id}" is not declared for purpose "${purpose.id}"` });
+  }
+  for (const category of request.categories) {
+    if (recipient.categories.length > 0 && !recipient.categories.includes(category)) deny.push({ code: 'category_not_declared_for_recipient', message: `category "${category}" is not declared for recipient "${recipient.id}"` });
+  }
+  const home = index.policy.operator.storageRegion ?? index.policy.operator.country;
+  const crossBorder = home !== undefined && recipient.country !== home;
+  const kz = laws.includes('kz');
+  const consentBased = laws.some((law) => purpose.legalBasis[law] === 'consent');
+  if (crossBorder) {
+    if (!recipient.safeguard || recipient.safeguard === 'none') {
+      deny.push({ code: 'transfer_without_safeguard', message: `transfer to ${recipient.country} ("${recipient.id}") has no safeguard` });
+    } else {
+      allow.push({ code: 'safeguard', message: `cross-border transfer to ${recipient.country} under ${recipient.safeguard}` });
+    }
+    // 94-V art. 7(6) and consent-based safeguards need the subject's own separate consent.
+    if ((recipient.safeguard === 'consent' || (kz && consentBased)) && !(consent?.state === 'given' && consent.separate.crossBorder)) {
+      deny.push({ code: 'cross_border_consent_missing', message: `transfer to ${recipient.country} needs the subject's separate consent to cross-border transfer` });
+    }
+  }
+  if (kz && consentBased && (recipient.kind === 'third-party' || recipient.kind === 'group-company') && !(consent?.state === 'given' && consent.separate.thirdParties)) {
+    deny.push({ code: 'third_party_consent_missing', message: `transfer to third party "${recipient.id}" needs the subject's separate consent (94-V art. 7(6))` });
+  }
+}
+
+export class PurposeGate {
+  private readonly cache: SubjectContextCache;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly policies: PolicyVersions,
+    private readonly clock: Clock,
+    private readonly metrics: Metrics,
+    private readonly preferences: PreferencesLoader,
+    options: { cacheTtlMs: number },
+  ) {
+    this.cache = new SubjectContextCache(options.cacheTtlMs);
+  }
+
+  /**
+   * The subject's context, from cache or loaded with `db` — pass the open transaction when
+   * deciding inside one (SQLite has a single connection: a query outside would wait on it).
+   */
+  async context(subjectId: string, db: Kysely<Database> = this.db): Promise<SubjectContext | undefined> {
+    const cached = this.cache.get(subjectId);
+    if (cached !== null) return cached;
+    const loaded = await loadSubjectContext(db, subjectId, this.preferences);
+    this.cache.set(subjectId, loaded);
+    return loaded;
+  }
+
+  /** Forget what is cached about a subject; called by every service that changes it. */
+  invalidate(subjectId: string): void {
+    this.cache.invalidate(subjectId);
+  }
+
+  async decide(request: DecisionRequest, db?: Kysely<Database>): Promise<Decision> {
+    const active = this.policies.active();
+    const decision = evaluate(active.index, active.number, request, await this.context(request.subjectId, db), this.clock.now());
+    this.count(active.index, request, decision);
+    return decision;
+  }
+
+  private count(index: PolicyIndex, request: DecisionRequest, decision: Decision): void {
+    // Only declared purpose ids become labels: caller input never reaches the metrics.
+    const purpose = index.purpose(request.purpose) ? request.purpose : '(undeclared)';
+    this.metrics.decisions.inc({ purpose, operation: request.operation, outcome: decision.allow ? 'allow' : 'deny' });
+    if (!decision.allow) for (const reason of decision.reasons) this.metrics.denials.inc({ code: reason.code });
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * What the gate knows about one subject: state, blocks, earliest retention due dates and
+ * consent-side preferences. Loaded in a few queries, then cached so a decision is a pure
+ * in-memory evaluation. Every service that changes these facts invalidates the entry;
+ * a short TTL bounds staleness across processes sharing a PostgreSQL database.
+ */
+import type { Kysely } from 'kysely';
+import type { Jurisdiction } from '../policy/model.js';
+import type { Database } from '../store/tables.js';
+
+export type ConsentState = 'given' | 'refused' | 'withdrawn' | 'expired' | 'renewal-needed';
+
+export interface ScopeFlags {
+  thirdParties: boolean;
+  crossBorder: boolean;
+  publicDissemination: boolean;
+}
+
+export interface ConsentFacts {
+  state: ConsentState;
+  /** Epoch ms after which the consent no longer counts; null = until the purpose is achieved. */
+  validUntil: number | null;
+  /** Scopes the consent (or its separate acts, 94-V art. 7(6)) covers. */
+  scope: ScopeFlags;
+  /** Scopes covered by a consent given separately from the main one. */
+  separate: ScopeFlags;
+}
+
+export interface PreferenceFacts {
+  consents: ReadonlyMap<string, ConsentFacts>;
+  /** Purposes the subject objected to, objection upheld. */
+  objections: ReadonlySet<string>;
+  /** Opted out of sale/sharing (CCPA 1798.120, GPC). */
+  saleSharingOptOut: boolean;
+}
+
+export type PreferencesLoader = (db: Kysely<Database>, subjectId: string) => Promise<PreferenceFacts>;
+
+export interface SubjectContext {
+  subjectId: string;
+  state: 'active' | 'erased' | 'depersonalized';
+  jurisdiction: Jurisdiction | null;
+  blockedAll: boolean;
+  blockedCategories: ReadonlySet<string>;
+  /** Earliest retention due date of active items, by `purpose\0category`. */
+  retentionDue: ReadonlyMap<string, number>;
+  preferences: PreferenceFacts;
+}
+
+export const NO_PREFERENCES: PreferenceFacts = { consents: new Map(), objections: new Set(), saleSharingOptOut: false };
+
+export function retentionKey(purpose: string, category: string): string {
+  return `${purpose}\u0000${category}`;
+}
+
+export async function loadSubjectContext(db: Kysely<Database>, subjectId: string, preferences: PreferencesLoader): Promise<SubjectContext | undefined> {
+  const subject = await db.selectFrom('subject').select(['id', 'state', 'jurisdiction']).where('id', '=', subjectId).executeTakeFirst();
+  if (!subject) return undefined;
+  const [blocks, dues, prefs] = await Promise.all([
+    db.selectFrom('data_block').select('categories').where('subject_id', '=', subjectId).where('lifted_at', 'is', null).execute(),
+    db
+      .selectFrom('data_item')
+      .select(['purposes', 'category', (eb) => eb.fn.min('retention_due_at').as('due')])
+      .where('subject_id', '=', subjectId)
+      .where('state', '=', 'active')
+      .where('retention_due_at', 'is not', null)
+      .groupBy(['purposes', 'category'])
+      .execute(),
+    preferences(db, subjectId),
+  ]);
+  const blockedCategories = new Set<string>();
+  let blockedAll = false;
+  for (const block of blocks) {
+    if (block.categories === null) blockedAll = true;
+    else for (const c of JSON.parse(block.categories) as string[]) blockedCategories.add(c);
+  }
+  const retentionDue = new Map<string, number>();
+  for (const row of dues) {
+    for (const purpose of JSON.parse(row.purposes) as string[]) {
+      const key = retentionKey(purpose, row.category);
+      const due = Number(row.due);
+      retentionDue.set(key, Math.min(due, retentionDue.get(key) ?? Infinity));
+    }
+  }
+  return {
+    subjectId,
+    state: subject.state as SubjectContext['state'],
+    jurisdiction: subject.jurisdiction as Jurisdiction | null,
+    blockedAll,
+    blockedCategories,
+    retentionDue,
+    preferences: prefs,
+  };
+}
+
+/** A bounded map with per-entry expiry on a monotonic clock; oldest entries are evicted first. */
+export class SubjectContextCache {
+  private readonly entries = new Map<string, { context: SubjectContext | undefined; loadedAt: number }>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries = 100_000,
+  ) {}
+
+  /** `null` when not cached; `undefined` when cached as "no such subject". */
+  get(subjectId: string): SubjectContext | undefined | null {
+    const entry = this.entries.get(subjectId);
+    if (!entry) return null;
+    if (performance.now() - entry.loadedAt > this.ttlMs) {
+      this.entries.delete(subjectId);
+      return null;
+    }
+    return entry.context;
+  }
+
+  set(subjectId: string, context: SubjectContext | undefined): void {
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(subjectId, { context, loadedAt: performance.now() });
+  }
+
+  invalidate(subjectId: string): void {
+    this.entries.delete(subjectId);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
