@@ -4,7 +4,7 @@
  * objects, and the purpose ↔ recipient links, which a policy may write on either side, are
  * merged into one relation.
  */
-import type { DataCategory, DataSubjectCategory } from './model.js';
+import type { DataCategory, DataSubjectCategory, Locale } from './model.js';
 import type { CategoryEntrySource, PolicySource, SubjectEntrySource } from './schema.js';
 import { builtinDataCategory, builtinDataSubject } from './taxonomy.js';
 
@@ -55,4 +55,10 @@ export function purposeRecipientLinks(source: PolicySource): Map<string, string[
     }
   }
   return links;
+}
+
+/** The notice's languages: `locales` (default: just the default locale) and the default (`locales[0]`, else `en`). */
+export function publishedLocales(source: PolicySource): { defaultLocale: Locale; locales: Locale[] } {
+  const defaultLocale = source.defaultLocale ?? source.locales?.[0] ?? 'en';
+  return { defaultLocale, locales: source.locales ?? [defaultLocale] };
 }

@@ -3,14 +3,13 @@
  * every reference resolves; its job is the defaults the language promises
  * (docs/policy-language.md) and merging what the author may write in two places.
  */
-import { declaredCategory, declaredSubject, purposeRecipientLinks } from './compile-declarations.js';
+import { declaredCategory, declaredSubject, publishedLocales, purposeRecipientLinks } from './compile-declarations.js';
 import { homeRegion, isCrossBorder } from './compile-transfers.js';
 import {
   PROCESSING_OPERATIONS,
   type ConsentRequirement,
   type Entity,
   type Jurisdiction,
-  type Locale,
   type Policy,
   type Purpose,
   type Recipient,
@@ -96,7 +95,7 @@ function recipient(source: RecipientSource, purposes: PurposeSource[]): Recipien
  * policy.purposes[0].operations; // the full 94-V list when the file listed none
  */
 export function normalizePolicy(source: PolicySource): Policy {
-  const defaultLocale: Locale = source.defaultLocale ?? source.locales?.[0] ?? 'en';
+  const { defaultLocale, locales } = publishedLocales(source);
   const operator = entity(source.operator, source.operator.id ?? source.id, source.operator.role ?? 'operator', source.operator.jurisdictions);
   const home = homeRegion(operator);
   const links = purposeRecipientLinks(source);
@@ -132,7 +131,7 @@ export function normalizePolicy(source: PolicySource): Policy {
     version: source.version,
     effectiveDate: source.effectiveDate,
     defaultLocale,
-    locales: source.locales ?? [defaultLocale],
+    locales,
     operator,
     group: (source.group ?? []).map((g) => entity(g, g.id, g.role, g.jurisdictions ?? source.operator.jurisdictions)),
     categories: source.categories.map(declaredCategory),

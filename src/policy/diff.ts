@@ -310,7 +310,7 @@ function diffEntities(a: Policy, b: Policy, push: (change: PolicyChange) => void
     });
   }
   const operatorFields = (Object.keys({ ...a.operator, ...b.operator }) as (keyof Policy['operator'])[]).filter(
-    (f) => f !== 'storageRegion' && f !== 'country' && !isDeepStrictEqual(a.operator[f], b.operator[f]),
+    (f) => f !== 'storageRegion' && !isDeepStrictEqual(a.operator[f], b.operator[f]),
   );
   if (operatorFields.length > 0) {
     push(editorial('operator-details-changed', 'operator', `Operator details changed: ${operatorFields.join(', ')}`));

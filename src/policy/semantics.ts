@@ -9,7 +9,7 @@
  * default of `false` is not a statement.
  */
 import type { TSchema } from '@sinclair/typebox';
-import { entryId, declaredCategory, purposeRecipientLinks } from './compile-declarations.js';
+import { declaredCategory, entryId, publishedLocales, purposeRecipientLinks } from './compile-declarations.js';
 import { didYouMean } from './compile-suggestions.js';
 import { homeRegion, isCrossBorder } from './compile-transfers.js';
 import { formatPath, type Finding, type PolicyPath, type Severity } from './diagnostics.js';
@@ -129,8 +129,7 @@ function checkDuplicateIds(ctx: Context): void {
 
 function checkLocales(ctx: Context): void {
   const { source } = ctx;
-  const defaultLocale = source.defaultLocale ?? source.locales?.[0] ?? 'en';
-  const locales: readonly Locale[] = source.locales ?? [defaultLocale];
+  const { defaultLocale, locales } = publishedLocales(source);
   if (!locales.includes(defaultLocale)) {
     ctx.report(
       'error',
@@ -178,25 +177,36 @@ function forEachLocalizedText(
   }
 }
 
+/** Data localisation: where the law wants the databases, and why. */
+const LOCALISATION = [
+  ['KZ', 'kz-storage-region', "94-V art. 12(2) requires Kazakhstan's operators to keep personal data in databases located in Kazakhstan"],
+  ['RU', 'ru-storage-region', '152-FZ art. 18(5) requires databases located in Russia when collecting data of Russian citizens'],
+] as const;
+
 function checkEntities(ctx: Context): void {
   const { source } = ctx;
-  const entities: [EntitySource, PolicyPath, readonly Jurisdiction[]][] = [
-    [source.operator, ['operator'], source.operator.jurisdictions],
-    ...(source.group ?? []).map(
-      (g, i): [EntitySource, PolicyPath, readonly Jurisdiction[]] => [g, ['group', i], g.jurisdictions ?? source.operator.jurisdictions],
-    ),
+  const entities = [
+    { entity: source.operator as EntitySource, path: ['operator'], label: 'the operator', jurisdictions: source.operator.jurisdictions },
+    ...(source.group ?? []).map((g, i) => ({
+      entity: g as EntitySource,
+      path: ['group', i],
+      label: `group entity "${g.id}"`,
+      jurisdictions: g.jurisdictions ?? source.operator.jurisdictions,
+    })),
   ];
-  for (const [entity, path, jurisdictions] of entities) {
-    const label = path.length === 1 ? 'the operator' : `group entity "${(entity as { id: string }).id}"`;
-    const localisation = [
-      ['KZ', 'kz-storage-region', "94-V art. 12(2) requires Kazakhstan's operators to keep personal data in databases located in Kazakhstan"],
-      ['RU', 'ru-storage-region', '152-FZ art. 18(5) requires databases located in Russia when collecting data of Russian citizens'],
-    ] as const;
-    for (const [country, code, law] of localisation) {
-      if (!jurisdictions.includes(country)) continue;
-      if (entity.storageRegion === undefined) {
-        ctx.report('error', 'storage-region-missing', [...path, 'storageRegion'], `${label} is subject to ${country} law but states no storageRegion; ${law}`);
-      } else if (entity.storageRegion !== country) {
+  for (const { entity, path, label, jurisdictions } of entities) {
+    const laws = LOCALISATION.filter(([country]) => jurisdictions.includes(country));
+    if (laws.length > 0 && entity.storageRegion === undefined) {
+      ctx.report(
+        'error',
+        'storage-region-missing',
+        [...path, 'storageRegion'],
+        `${label} states no storageRegion; ${laws.map(([, , law]) => law).join('; ')}`,
+      );
+      continue;
+    }
+    for (const [country, code, law] of laws) {
+      if (entity.storageRegion !== country) {
         ctx.report('error', code, [...path, 'storageRegion'], `${label} stores data in ${entity.storageRegion}; ${law}`);
       }
     }

@@ -3,6 +3,7 @@
  * same code creates the same tables on SQLite and PostgreSQL.
  */
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { consentMigrations } from '../consent/migrations.js';
 
 const migrations: Record<string, Migration> = {
   '0001_foundation': {
@@ -118,6 +119,7 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  ...consentMigrations,
   '0003_vault_controls': {
     async up(db: Kysely<any>) {
       await db.schema.alterTable('data_item').addColumn('revision', 'integer', (c) => c.notNull().defaultTo(1)).execute();

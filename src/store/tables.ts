@@ -3,6 +3,7 @@
  * by the app, BIGINT epoch-millisecond times, JSON as TEXT, 0/1 integers for booleans.
  */
 import type { Generated } from 'kysely';
+import type { ConsentDatabase } from '../consent/tables.js';
 
 export interface KeyMaterialTable {
   /** `blind-index`, `journal-signing`, `link-signing`: system keys wrapped by the KEK. */
@@ -136,7 +137,7 @@ export interface PolicyVersionTable {
   hash: string;
 }
 
-export interface Database {
+export interface Database extends ConsentDatabase {
   key_material: KeyMaterialTable;
   subject: SubjectTable;
   subject_identifier: SubjectIdentifierTable;

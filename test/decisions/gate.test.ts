@@ -1,0 +1,165 @@
+/**
+ * The purpose gate's rules, one deny cause at a time, on the pure `evaluate` function —
+ * policy and subject context in, decision out.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { type DecisionRequest, evaluate } from '../../src/decisions/gate.js';
+import { type ConsentFacts, NO_PREFERENCES, type PreferenceFacts, retentionKey, type SubjectContext } from '../../src/decisions/subject-context.js';
+import { compilePolicy } from '../../src/policy/compile.js';
+import { indexPolicy, type Policy } from '../../src/policy/model.js';
+
+const source = readFileSync(new URL('./fixtures/gate.policy.yaml', import.meta.url), 'utf8');
+const compiled = compilePolicy(source, 'gate.policy.yaml');
+assert.ok(compiled.policy, JSON.stringify(compiled.diagnostics));
+const POLICY: Policy = compiled.policy;
+const NOW = Date.parse('2026-11-22T12:00:00Z');
+const DAY = 86_400_000;
+
+const NO_SCOPE = { thirdParties: false, crossBorder: false, publicDissemination: false };
+const given = (extra: Partial<ConsentFacts> = {}): ConsentFacts => ({ state: 'given', validUntil: null, scope: NO_SCOPE, separate: NO_SCOPE, ...extra });
+
+function context(overrides: Partial<SubjectContext> & { prefs?: Partial<PreferenceFacts> } = {}): SubjectContext {
+  const { prefs, ...rest } = overrides;
+  return {
+    subjectId: 's-1',
+    state: 'active',
+    jurisdiction: null,
+    blockedAll: false,
+    blockedCategories: new Set(),
+    retentionDue: new Map(),
+    preferences: { ...NO_PREFERENCES, ...prefs },
+    ...rest,
+  };
+}
+
+function decide(request: Partial<DecisionRequest>, ctx: SubjectContext | undefined = context(), policy: Policy = POLICY) {
+  return evaluate(indexPolicy(policy), 7, { subjectId: 's-1', purpose: 'orders', operation: 'use', categories: ['user.name'], ...request }, ctx, NOW);
+}
+
+function codes(request: Partial<DecisionRequest>, ctx?: SubjectContext, policy?: Policy): string[] {
+  return decide(request, ctx, policy).reasons.map((r) => r.code);
+}
+
+function withPolicy(change: (p: Policy) => void): Policy {
+  const copy = structuredClone(POLICY);
+  change(copy);
+  return copy;
+}
+
+describe('purpose gate', () => {
+  it('allows a declared use on a contract basis, naming the basis under each law', () => {
+    const d = decide({});
+    assert.equal(d.allow, true);
+    assert.equal(d.policyVersion, 7);
+    assert.deepEqual(d.reasons.map((r) => r.code), ['basis_contract', 'basis_contract', 'basis_other']);
+    assert.match(d.reasons[2].message, /CCPA\/CPRA: performing-services/);
+  });
+
+  it('denies for an unknown or erased subject', () => {
+    const unknown = evaluate(indexPolicy(POLICY), 7, { subjectId: 's-1', purpose: 'orders', operation: 'use', categories: [] }, undefined, NOW);
+    assert.deepEqual(unknown.reasons.map((r) => r.code), ['subject_not_found']);
+    assert.deepEqual(codes({}, context({ state: 'erased' })), ['subject_erased']);
+  });
+
+  it('denies an undeclared purpose, an operation the purpose does not allow, and a category it does not declare', () => {
+    assert.deepEqual(codes({ purpose: 'profiling' }), ['purpose_not_declared']);
+    assert.deepEqual(codes({ purpose: 'analytics', operation: 'destruction', categories: ['user.device.cookie_id'] }, context({ prefs: { consents: new Map([['analytics', given()]]) } })), ['operation_not_allowed']);
+    assert.deepEqual(codes({ categories: ['user.name', 'user.device.cookie_id'] }), ['category_not_declared_for_purpose']);
+  });
+
+  it('denies use of blocked data but lets it be stored and destroyed', () => {
+    assert.deepEqual(codes({}, context({ blockedAll: true })), ['subject_blocked']);
+    assert.deepEqual(codes({ operation: 'storage' }, context({ blockedAll: true })), ['basis_contract', 'basis_contract', 'basis_other']);
+    assert.equal(decide({ operation: 'destruction' }, context({ blockedAll: true })).allow, true);
+    assert.deepEqual(codes({ categories: ['user.name', 'user.contact.email'] }, context({ blockedCategories: new Set(['user.contact.email']) })), ['category_blocked']);
+    assert.equal(decide({ categories: ['user.name'] }, context({ blockedCategories: new Set(['user.contact.email']) })).allow, true);
+  });
+
+  it('denies when a law that applies has no basis for the purpose', () => {
+    const policy = withPolicy((p) => delete p.purposes[0].legalBasis.ccpa);
+    assert.deepEqual(codes({}, context({ jurisdiction: 'US-CA' }), policy), ['no_legal_basis']);
+    // A KZ resident is judged under 94-V only, which has a basis.
+    assert.equal(decide({}, context({ jurisdiction: 'KZ' }), policy).allow, true);
+  });
+
+  describe('consent', () => {
+    const marketing = { purpose: 'marketing', categories: ['user.contact.email'] };
+    const withConsent = (c: ConsentFacts) => context({ prefs: { consents: new Map([['marketing', c]]) } });
+
+    it('denies without consent, and after refusal, withdrawal, expiry or a material policy change', () => {
+      assert.deepEqual(codes(marketing), ['consent_missing']);
+      assert.deepEqual(codes(marketing, withConsent(given({ state: 'refused' }))), ['consent_refused']);
+      assert.deepEqual(codes(marketing, withConsent(given({ state: 'withdrawn' }))), ['consent_withdrawn']);
+      assert.deepEqual(codes(marketing, withConsent(given({ state: 'expired' }))), ['consent_expired']);
+      assert.deepEqual(codes(marketing, withConsent(given({ validUntil: NOW - DAY }))), ['consent_expired']);
+      assert.deepEqual(codes(marketing, withConsent(given({ state: 'renewal-needed' }))), ['consent_renewal_needed']);
+    });
+
+    it('allows with a valid consent', () => {
+      const d = decide(marketing, withConsent(given({ validUntil: NOW + DAY })));
+      assert.equal(d.allow, true);
+      assert.ok(d.reasons.some((r) => r.code === 'basis_consent'));
+    });
+
+    it('upholds an objection to legitimate interests, and to direct marketing whatever the basis (GDPR art. 21)', () => {
+      const analytics = { purpose: 'analytics', categories: ['user.device.cookie_id'] };
+      const eu = context({ jurisdiction: 'EU', prefs: { objections: new Set(['analytics']) } });
+      assert.deepEqual(codes(analytics, eu), ['objection_upheld']);
+      assert.equal(decide(analytics, context({ jurisdiction: 'EU' })).allow, true);
+      const objected = context({ jurisdiction: 'EU', prefs: { consents: new Map([['marketing', given()]]), objections: new Set(['marketing']) } });
+      assert.deepEqual(codes(marketing, objected), ['objection_upheld']);
+    });
+
+    it('honours an opt-out of sale or sharing for a California resident', () => {
+      const ca = context({ jurisdiction: 'US-CA', prefs: { saleSharingOptOut: true } });
+      assert.deepEqual(codes({ purpose: 'analytics', categories: ['user.device.cookie_id'] }, ca), ['opted_out_of_sale_or_sharing']);
+      assert.equal(decide({}, ca).allow, true, 'orders are not a sale');
+    });
+  });
+
+  it('denies processing of data past its retention date, but allows destroying it', () => {
+    const ctx = context({ retentionDue: new Map([[retentionKey('orders', 'user.name'), NOW - 1]]) });
+    assert.deepEqual(codes({}, ctx), ['retention_expired']);
+    assert.equal(decide({ operation: 'destruction' }, ctx).allow, true);
+    assert.equal(decide({}, context({ retentionDue: new Map([[retentionKey('orders', 'user.name'), NOW + DAY]]) })).allow, true);
+  });
+
+  it('denies storing a Kazakhstan or Russia resident’s data outside the country', () => {
+    const abroad = withPolicy((p) => (p.operator.storageRegion = 'DE'));
+    assert.deepEqual(codes({ operation: 'storage' }, context({ jurisdiction: 'KZ' }), abroad), ['residency_storage']);
+    assert.equal(decide({ operation: 'use' }, context({ jurisdiction: 'KZ' }), abroad).allow, true);
+    assert.equal(decide({ operation: 'storage' }, context({ jurisdiction: 'EU' }), abroad).allow, true);
+  });
+
+  describe('transfers', () => {
+    const transfer = (recipient: string, categories = ['user.name'], purpose = 'orders') => ({ operation: 'transfer' as const, recipient, categories, purpose });
+
+    it('allows a transfer at home and one abroad under SCCs, naming the safeguard', () => {
+      assert.equal(decide(transfer('courier')).allow, true);
+      const d = decide(transfer('eu-cloud'));
+      assert.equal(d.allow, true);
+      assert.ok(d.reasons.some((r) => r.code === 'safeguard' && /DE under scc/.test(r.message)));
+    });
+
+    it('denies undeclared recipients, recipients of other purposes and categories they may not receive', () => {
+      assert.deepEqual(codes(transfer('nobody')), ['recipient_not_declared']);
+      assert.deepEqual(codes(transfer('us-ads', ['user.name'])), ['recipient_not_declared_for_purpose', 'category_not_declared_for_recipient', 'cross_border_consent_missing']);
+      assert.deepEqual(codes(transfer('eu-cloud', ['user.contact.phone_number'])), ['category_not_declared_for_recipient']);
+    });
+
+    it('denies a cross-border transfer without a safeguard', () => {
+      const bare = withPolicy((p) => (p.recipients.find((r) => r.id === 'eu-cloud')!.safeguard = 'none'));
+      assert.deepEqual(codes(transfer('eu-cloud'), context(), bare), ['transfer_without_safeguard']);
+    });
+
+    it('requires separate cross-border and third-party consents (94-V art. 7(6)) for a consent-based transfer', () => {
+      const analytics = transfer('us-ads', ['user.device.cookie_id'], 'analytics');
+      const plain = context({ prefs: { consents: new Map([['analytics', given({ scope: { thirdParties: true, crossBorder: true, publicDissemination: false } })]]) } });
+      assert.deepEqual(codes(analytics, plain), ['cross_border_consent_missing', 'third_party_consent_missing']);
+      const separate = context({ prefs: { consents: new Map([['analytics', given({ separate: { thirdParties: true, crossBorder: true, publicDissemination: false } })]]) } });
+      assert.equal(decide(analytics, separate).allow, true);
+    });
+  });
+});
