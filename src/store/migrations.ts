@@ -4,6 +4,7 @@
  */
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { consentMigrations } from '../consent/migrations.js';
+import { disclosureMigrations } from '../disclosures/migrations.js';
 
 const migrations: Record<string, Migration> = {
   '0001_foundation': {
@@ -120,6 +121,7 @@ const migrations: Record<string, Migration> = {
     },
   },
   ...consentMigrations,
+  ...disclosureMigrations,
   '0003_vault_controls': {
     async up(db: Kysely<any>) {
       await db.schema.alterTable('data_item').addColumn('revision', 'integer', (c) => c.notNull().defaultTo(1)).execute();

@@ -4,6 +4,7 @@
  */
 import type { Generated } from 'kysely';
 import type { ConsentDatabase } from '../consent/tables.js';
+import type { DisclosureDatabase } from '../disclosures/tables.js';
 
 export interface KeyMaterialTable {
   /** `blind-index`, `journal-signing`, `link-signing`: system keys wrapped by the KEK. */
@@ -137,7 +138,7 @@ export interface PolicyVersionTable {
   hash: string;
 }
 
-export interface Database extends ConsentDatabase {
+export interface Database extends ConsentDatabase, DisclosureDatabase {
   key_material: KeyMaterialTable;
   subject: SubjectTable;
   subject_identifier: SubjectIdentifierTable;

@@ -1,0 +1,730 @@
+/**
+ * Consents: giving, refusing and withdrawing consent per purpose, with the evidence to
+ * prove it later (25(2)5 of 94-V, GDPR art. 7(1)); objections and Global Privacy Control
+ * signals; renewal after a material policy change; receipts; one-click unsubscribe.
+ *
+ * Every act is a row of its own (see `tables.ts`) and is journaled in the same transaction.
+ * Journal operations used here:
+ *   - `recording` — an act by or for the person: give, refuse, withdraw, object, GPC. The
+ *     journal's category list names `user.name` when the act stores the person's name.
+ *   - `clarification` — the system marking consents as needing renewal (an update of the
+ *     consent's status, not a new act of the person).
+ *   - `extraction` — the person's name decrypted into a readable copy.
+ * Details hold ids, codes, flags and times only — never the name or the notice text.
+ *
+ * After each committed change `onChange(subjectId)` runs, so the purpose gate can drop
+ * what it cached about the subject.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { Clock, IdSource } from '../clock.js';
+import { open, seal, valueContext } from '../crypto/envelope.js';
+import type { KeyService } from '../crypto/keys.js';
+import { CustodianError, notFound } from '../errors.js';
+import type { JournalEntry } from '../journal/journal.js';
+import type { Journal } from '../journal/journal.js';
+import { type Jurisdiction, localize, LOCALES, type Locale, type Purpose } from '../policy/model.js';
+import type { PolicyVersions, PublishedPolicy } from '../policy/versions.js';
+import type { Store } from '../store/store.js';
+import type { Database, SubjectTable } from '../store/tables.js';
+import type { ConsentRecordTable } from './tables.js';
+import { type ConsentChannel, type ConsentEvent, type ConsentRecord, consentState, type ConsentTopic, type ScopeName } from './model.js';
+import { readableCopyPage } from './pages.js';
+import {
+  type ConsentStatus,
+  type GpcSignal,
+  isGdprJurisdiction,
+  type Objection,
+  type OptOutReason,
+  optOutReason,
+  type SubjectPreferences,
+} from './preferences.js';
+import { dpvRecord, type DpvConsentRecord, kantaraReceipt, type KantaraReceipt, type ReceiptSource } from './receipts.js';
+import { checkConsentAct, type ConsentActInput, notConsentBased } from './requirements.js';
+import { signUnsubscribeToken, verifyUnsubscribeToken } from './unsubscribe.js';
+
+export interface ConsentsDeps {
+  store: Store;
+  keys: KeyService;
+  journal: Journal;
+  policies: PolicyVersions;
+  clock: Clock;
+  ids: IdSource;
+  /** Base URL for links sent to people (config `publicUrl`); links are relative without it. */
+  publicUrl?: string;
+}
+
+export interface WithdrawalInput {
+  channel: ConsentChannel;
+  /** Withdraw only this separate consent; without it the purpose consent and all its separate consents go. */
+  separateScope?: ScopeName;
+  locale?: Locale;
+}
+
+export interface OptOuts {
+  gpc: GpcSignal | null;
+  saleSharingOptOut: boolean;
+  objections: Objection[];
+  /** Purposes of the active policy the subject has opted out of, and why. */
+  purposes: { purpose: string; reason: OptOutReason }[];
+}
+
+export interface RenewalMarking {
+  marked: number;
+  /** Subjects whose consents were marked: notify the gate for these after commit when you passed a transaction. */
+  subjectIds: string[];
+}
+
+export interface RenewalItem {
+  recordId: string;
+  subjectId: string;
+  purpose: string;
+  topic: ConsentTopic;
+  /** `policy-changed`: a material change needs a new consent; `expired`: the validity ended. */
+  reason: 'policy-changed' | 'expired';
+  /** When the consent stopped counting. */
+  since: number;
+  policyVersion: number;
+}
+
+export interface UnsubscribeView {
+  locale: Locale;
+  purposeTitle: string;
+}
+
+/** Renewal marks and their journal entries are written in slices, well under both engines' parameter limits. */
+const RENEWAL_BATCH = 400;
+const RENEWAL_ACTOR = 'system:policy-renewal';
+
+export class Consents {
+  private readonly store: Store;
+  private readonly keys: KeyService;
+  private readonly journal: Journal;
+  private readonly policies: PolicyVersions;
+  private readonly clock: Clock;
+  private readonly ids: IdSource;
+  private readonly publicUrl: string;
+
+  constructor(
+    deps: ConsentsDeps,
+    private readonly onChange: (subjectId: string) => void = () => {},
+  ) {
+    ({ store: this.store, keys: this.keys, journal: this.journal, policies: this.policies, clock: this.clock, ids: this.ids } = deps);
+    this.publicUrl = (deps.publicUrl ?? '').replace(/\/+$/, '');
+  }
+
+  /**
+   * Records a give or refuse act. The act is checked against the policy version whose
+   * notice the person saw; under Kazakhstan's law a given consent must carry the content
+   * of 94-V art. 8(4) (errors name each missing field, and nothing is written).
+   *
+   * @example
+   * await consents.record(subjectId, {
+   *   purpose: 'marketing', decision: 'give', channel: 'web-form',
+   *   notice: { policyVersion: 3, locale: 'ru', text: shownText },
+   *   subjectFullName: 'Айгерим Нурланқызы', validity: 'P2Y',
+   *   scope: { thirdParties: false, crossBorder: false, publicDissemination: false },
+   *   categories: ['user.name', 'user.contact.email'],
+   * }, 'apikey:0123abcd');
+   * // The separate cross-border consent (94-V art. 7(6)) is an act of its own:
+   * await consents.record(subjectId, { ...same, separateScope: 'crossBorder' }, actor);
+   */
+  async record(subjectId: string, input: ConsentActInput, actor: string, options: { gpc?: boolean } = {}): Promise<ConsentRecord> {
+    const now = this.clock.now();
+    const act = checkConsentAct(input, await this.version(input.notice.policyVersion), now);
+    const record = await this.store.transaction(async (trx) => {
+      const subject = await this.lockSubject(trx, subjectId);
+      const id = this.ids.next();
+      const row: NewRow = {
+        id,
+        subject_id: subjectId,
+        purpose: act.purpose.id,
+        topic: act.topic,
+        event: act.event,
+        at: now,
+        actor,
+        policy_version: act.policyVersion,
+        third_parties: flag(act.scope.thirdParties),
+        cross_border: flag(act.scope.crossBorder),
+        public_dissemination: flag(act.scope.publicDissemination),
+        categories: JSON.stringify(act.categories),
+        validity: act.validity,
+        valid_until: act.validUntil,
+        channel: act.channel,
+        locale: act.locale,
+        notice_sha256: act.noticeSha256,
+        notice_text: act.noticeText,
+        subject_name_enc: act.subjectFullName === null ? null : seal(this.subjectKey(subject), Buffer.from(act.subjectFullName, 'utf8'), nameContext(subjectId, id)),
+      };
+      const [stored] = await this.append(trx, subjectId, [row]);
+      const entries = [actEntry(actor, stored)];
+      if (options.gpc) entries.push(...(await this.insertGpc(trx, subject, 'sec-gpc-header', actor)).entries);
+      await this.journal.append(trx, entries);
+      return toRecord(stored, now);
+    });
+    this.onChange(subjectId);
+    return record;
+  }
+
+  /**
+   * Withdraws the subject's consent to a purpose — with every separate consent under it,
+   * since a transfer cannot outlive the processing it serves — or, with `separateScope`,
+   * just that separate consent. Withdrawal needs no policy check: it only ever narrows
+   * what may be done, even for a purpose a newer policy dropped.
+   */
+  async withdraw(subjectId: string, purposeId: string, input: WithdrawalInput, actor: string, options: { gpc?: boolean } = {}): Promise<ConsentRecord[]> {
+    const now = this.clock.now();
+    const records = await this.store.transaction(async (trx) => {
+      const subject = await this.lockSubject(trx, subjectId);
+      const rows = await this.withdrawIn(trx, subject, purposeId, input, actor, {});
+      if (rows.length === 0) {
+        const what = input.separateScope ? `separate consent (${input.separateScope})` : 'consent';
+        throw new CustodianError('conflict', `There is no ${what} to "${purposeId}" to withdraw`, [{ path: input.separateScope ? 'separateScope' : 'purpose', message: `no given ${what} to withdraw` }]);
+      }
+      if (options.gpc) await this.journal.append(trx, (await this.insertGpc(trx, subject, 'sec-gpc-header', actor)).entries);
+      return rows.map((row) => toRecord(row, now));
+    });
+    this.onChange(subjectId);
+    return records;
+  }
+
+  /** Every act and marking for the subject, oldest first. */
+  async history(subjectId: string): Promise<ConsentRecord[]> {
+    await this.existingSubject(this.store.db, subjectId);
+    const rows = await this.store.db.selectFrom('consent_record').selectAll().where('subject_id', '=', subjectId).orderBy('seq').execute();
+    const now = this.clock.now();
+    return rows.map((row) => toRecord(row, now));
+  }
+
+  async get(recordId: string): Promise<ConsentRecord> {
+    return toRecord(await this.row(recordId), this.clock.now());
+  }
+
+  /**
+   * Everything the purpose gate needs about one subject, in two queries: the current
+   * consent per purpose and separate scope, objections, and the GPC opt-out. Plain data,
+   * safe to cache until `staleAfter` or the next `onChange` for the subject. Pass the open
+   * transaction as `db` when inside one.
+   */
+  async subjectPreferences(db: Kysely<Database>, subjectId: string): Promise<SubjectPreferences> {
+    const now = this.clock.now();
+    const [rows, signals] = await Promise.all([
+      db
+        .selectFrom('consent_record')
+        .select(['id', 'purpose', 'topic', 'event', 'at', 'policy_version', 'valid_until', 'third_parties', 'cross_border', 'public_dissemination', 'categories', 'channel'])
+        .where('subject_id', '=', subjectId)
+        .where('current', '=', 1)
+        .execute(),
+      db
+        .selectFrom('subject')
+        .leftJoin('opt_out_signal', 'opt_out_signal.subject_id', 'subject.id')
+        .select(['subject.jurisdiction', 'opt_out_signal.id', 'opt_out_signal.kind', 'opt_out_signal.purpose', 'opt_out_signal.at', 'opt_out_signal.source'])
+        .where('subject.id', '=', subjectId)
+        .orderBy('opt_out_signal.at')
+        .execute(),
+    ]);
+    const prefs: SubjectPreferences = {
+      subjectId,
+      jurisdiction: (signals[0]?.jurisdiction ?? null) as Jurisdiction | null,
+      asOf: now,
+      staleAfter: null,
+      purposes: {},
+      objections: {},
+      gpc: null,
+      saleSharingOptOut: false,
+    };
+    for (const row of rows) {
+      const validUntil = row.valid_until === null ? null : Number(row.valid_until);
+      const status: ConsentStatus = {
+        recordId: row.id,
+        event: row.event as ConsentEvent,
+        state: consentState(row.event as ConsentEvent, validUntil, now),
+        at: Number(row.at),
+        policyVersion: Number(row.policy_version),
+        validUntil,
+        scope: { thirdParties: Number(row.third_parties) === 1, crossBorder: Number(row.cross_border) === 1, publicDissemination: Number(row.public_dissemination) === 1 },
+        categories: JSON.parse(row.categories) as string[],
+        channel: row.channel as ConsentChannel | null,
+      };
+      const entry = (prefs.purposes[row.purpose] ??= { consent: null, separate: {} });
+      if (row.topic === 'purpose') entry.consent = status;
+      else entry.separate[row.topic as ScopeName] = status;
+      if (status.state === 'given' && validUntil !== null) prefs.staleAfter = Math.min(prefs.staleAfter ?? Infinity, validUntil);
+    }
+    for (const signal of signals) {
+      if (signal.id === null) continue;
+      const at = Number(signal.at);
+      if (signal.kind === 'gpc') prefs.gpc ??= { recordId: signal.id, at, source: signal.source as GpcSignal['source'] };
+      else if (signal.purpose !== null) prefs.objections[signal.purpose] ??= { recordId: signal.id, purpose: signal.purpose, at };
+    }
+    prefs.saleSharingOptOut = prefs.gpc !== null && prefs.jurisdiction === 'US-CA';
+    return prefs;
+  }
+
+  /** The subject's opt-outs, read against the active policy: what the gate would refuse and why. */
+  async optOuts(subjectId: string): Promise<OptOuts> {
+    await this.existingSubject(this.store.db, subjectId);
+    const prefs = await this.subjectPreferences(this.store.db, subjectId);
+    const purposes = this.policies.active().index.policy.purposes.flatMap((purpose) => {
+      const reason = optOutReason(prefs, purpose);
+      return reason ? [{ purpose: purpose.id, reason }] : [];
+    });
+    return { gpc: prefs.gpc, saleSharingOptOut: prefs.saleSharingOptOut, objections: Object.values(prefs.objections), purposes };
+  }
+
+  /**
+   * Records a Global Privacy Control signal. It is recorded once (browsers send it with
+   * every request) and stays: GPC has no "off" signal — an absent header means nothing.
+   * What it binds depends on the subject's law; see `optOutReason`.
+   */
+  async recordGpc(subjectId: string, source: GpcSignal['source'], actor: string): Promise<{ signal: GpcSignal; created: boolean; saleSharingOptOut: boolean }> {
+    const result = await this.store.transaction(async (trx) => {
+      const subject = await this.lockSubject(trx, subjectId);
+      const { signal, created, entries } = await this.insertGpc(trx, subject, source, actor);
+      await this.journal.append(trx, entries);
+      return { signal, created, saleSharingOptOut: subject.jurisdiction === 'US-CA' };
+    });
+    if (result.created) this.onChange(subjectId);
+    return result;
+  }
+
+  /**
+   * Records an objection (GDPR art. 21) to a purpose based on legitimate interests or a
+   * public task, or to direct marketing. Objections are upheld when recorded: for
+   * marketing the law leaves no choice (21(3)); for the others the operator must stop
+   * unless it shows compelling grounds (21(1)), a judgement made outside Custodian — the
+   * safe default is to stop at once and to keep stopping until a person decides otherwise.
+   */
+  async object(subjectId: string, purposeId: string, actor: string): Promise<{ objection: Objection; created: boolean }> {
+    const active = this.policies.active();
+    const purpose = active.index.purpose(purposeId);
+    if (!purpose) throw new CustodianError('purpose_not_declared', `Purpose "${purposeId}" is not declared in policy version ${active.number}`, [{ path: 'purpose', message: 'purpose is not declared' }]);
+    const basis = purpose.legalBasis.gdpr;
+    if (basis !== 'legitimate-interests' && basis !== 'public-task' && !purpose.marketing) {
+      throw new CustodianError('objection_not_applicable', `Purpose "${purposeId}" is not open to objection`, [
+        { path: 'purpose', message: 'only purposes with legalBasis.gdpr legitimate-interests or public-task, or marketing purposes, take an objection (GDPR art. 21); withdraw consent instead where the basis is consent' },
+      ]);
+    }
+    const result = await this.store.transaction(async (trx) => {
+      await this.lockSubject(trx, subjectId);
+      const existing = await trx.selectFrom('opt_out_signal').selectAll().where('subject_id', '=', subjectId).where('kind', '=', 'objection').where('purpose', '=', purposeId).executeTakeFirst();
+      if (existing) return { objection: { recordId: existing.id, purpose: purposeId, at: Number(existing.at) }, created: false };
+      const row = { id: this.ids.next(), subject_id: subjectId, kind: 'objection', purpose: purposeId, at: this.clock.now(), actor, source: 'api', policy_version: active.number };
+      await trx.insertInto('opt_out_signal').values(row).execute();
+      await this.journal.append(trx, [
+        { actor, operation: 'recording', subjectId, purpose: purposeId, details: { record: 'objection', objectionId: row.id, basis: basis ?? null, marketing: purpose.marketing, outcome: 'upheld', policyVersion: active.number } },
+      ]);
+      return { objection: { recordId: row.id, purpose: purposeId, at: row.at }, created: true };
+    });
+    if (result.created) this.onChange(subjectId);
+    return result;
+  }
+
+  /**
+   * After a new policy version with a material change: marks every currently valid consent
+   * under the affected purposes, given under an earlier version, as needing renewal. Pass
+   * the publishing transaction to make both one change; with a transaction, call
+   * `notifyChanged(result.subjectIds)` after it commits.
+   *
+   * @example
+   * const marking = await consents.markRenewalNeeded(db, 3, 4, ['marketing']);
+   */
+  async markRenewalNeeded(db: Kysely<Database>, previousVersion: number, newVersion: number, affectedPurposeIds: readonly string[]): Promise<RenewalMarking> {
+    if (affectedPurposeIds.length === 0) return { marked: 0, subjectIds: [] };
+    if (!db.isTransaction) {
+      const marking = await db.transaction().execute((trx) => this.markIn(trx, previousVersion, newVersion, affectedPurposeIds));
+      this.notifyChanged(marking.subjectIds);
+      return marking;
+    }
+    return this.markIn(db as Transaction<Database>, previousVersion, newVersion, affectedPurposeIds);
+  }
+
+  /** Tells the gate these subjects changed (for callers that committed a change themselves). */
+  notifyChanged(subjectIds: Iterable<string>): void {
+    for (const subjectId of new Set(subjectIds)) this.onChange(subjectId);
+  }
+
+  /**
+   * Who must be asked again: current consents marked for renewal, and given consents whose
+   * validity has ended. Erased subjects are left out. Pages by record id.
+   */
+  async renewals(query: { purpose?: string; after?: string; limit?: number } = {}): Promise<{ items: RenewalItem[]; next: string | null }> {
+    const now = this.clock.now();
+    const limit = Math.min(Math.max(query.limit ?? 100, 1), 1000);
+    let select = this.store.db
+      .selectFrom('consent_record')
+      .innerJoin('subject', 'subject.id', 'consent_record.subject_id')
+      .select(['consent_record.id', 'consent_record.subject_id', 'consent_record.purpose', 'consent_record.topic', 'consent_record.event', 'consent_record.at', 'consent_record.valid_until', 'consent_record.policy_version'])
+      .where('consent_record.current', '=', 1)
+      .where('subject.state', '!=', 'erased')
+      .where((eb) =>
+        eb.or([
+          eb('consent_record.event', '=', 'renewal-needed'),
+          eb.and([eb('consent_record.event', '=', 'given'), eb('consent_record.valid_until', 'is not', null), eb('consent_record.valid_until', '<=', now)]),
+        ]),
+      )
+      .orderBy('consent_record.id')
+      .limit(limit + 1);
+    if (query.purpose) select = select.where('consent_record.purpose', '=', query.purpose);
+    if (query.after) select = select.where('consent_record.id', '>', query.after);
+    const rows = await select.execute();
+    const page = rows.slice(0, limit);
+    return {
+      items: page.map((row) => ({
+        recordId: row.id,
+        subjectId: row.subject_id,
+        purpose: row.purpose,
+        topic: row.topic as ConsentTopic,
+        reason: row.event === 'renewal-needed' ? 'policy-changed' : 'expired',
+        since: row.event === 'renewal-needed' ? Number(row.at) : Number(row.valid_until),
+        policyVersion: Number(row.policy_version),
+      })),
+      next: rows.length > limit ? page[page.length - 1].id : null,
+    };
+  }
+
+  /**
+   * A signed link that withdraws the subject's consent to a marketing purpose without
+   * logging in; put it in every mailing (and see `unsubscribeHeaders`).
+   *
+   * @example consents.unsubscribeLink(subjectId, 'marketing'); // 'https://privacy.example/unsubscribe?token=…'
+   */
+  unsubscribeLink(subjectId: string, purposeId: string): string {
+    const purpose = this.policies.active().index.purpose(purposeId);
+    if (!purpose) throw new CustodianError('purpose_not_declared', `Purpose "${purposeId}" is not declared`, [{ path: 'purpose', message: 'purpose is not declared' }]);
+    if (!purpose.consent) throw notConsentBased(purpose);
+    if (!purpose.marketing) {
+      throw new CustodianError('consent_not_applicable', `Purpose "${purposeId}" is not a marketing purpose`, [{ path: 'purpose', message: 'unsubscribe links are for marketing purposes (marketing: true)' }]);
+    }
+    const token = signUnsubscribeToken(this.keys, { subjectId, purpose: purposeId, issuedAt: Math.floor(this.clock.now() / 1000) });
+    return `${this.publicUrl}/unsubscribe?token=${token}`;
+  }
+
+  /** The RFC 8058 headers for a marketing e-mail: mail clients then offer one-click unsubscribe. */
+  unsubscribeHeaders(subjectId: string, purposeId: string): { 'List-Unsubscribe': string; 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } {
+    return { 'List-Unsubscribe': `<${this.unsubscribeLink(subjectId, purposeId)}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
+  }
+
+  /** What the unsubscribe confirmation page shows; a forged token is a `link_invalid` error. */
+  async unsubscribeView(token: string): Promise<UnsubscribeView> {
+    const claims = verifyUnsubscribeToken(this.keys, token);
+    const subject = await this.store.db.selectFrom('subject').select(['locale']).where('id', '=', claims.subjectId).executeTakeFirst();
+    return this.view(claims.purpose, subject?.locale ?? null);
+  }
+
+  /**
+   * Withdraws the consent a genuine unsubscribe token names. Clicking twice, or after the
+   * consent ended some other way, shows the same confirmation: the person's wish holds,
+   * and the page reveals nothing about the state of anyone's consent.
+   */
+  async unsubscribe(token: string, channel: 'email' | 'web-form'): Promise<UnsubscribeView & { withdrawn: boolean }> {
+    const claims = verifyUnsubscribeToken(this.keys, token);
+    const result = await this.store.transaction(async (trx) => {
+      const subject = await this.lockedSubjectRow(trx, claims.subjectId);
+      if (!subject || !subject.wrapped_key) return { locale: subject?.locale ?? null, withdrawn: false };
+      const rows = await this.withdrawIn(trx, subject, claims.purpose, { channel }, 'subject', { via: 'unsubscribe-link', linkIssuedAt: claims.issuedAt });
+      return { locale: subject.locale, withdrawn: rows.length > 0 };
+    });
+    if (result.withdrawn) this.onChange(claims.subjectId);
+    return { ...this.view(claims.purpose, result.locale), withdrawn: result.withdrawn };
+  }
+
+  /** A Kantara Consent Receipt 1.1 for a given consent. */
+  async kantaraReceipt(recordId: string): Promise<KantaraReceipt> {
+    const { source } = await this.receiptSource(recordId);
+    if (source.record.event !== 'given') {
+      throw new CustodianError('conflict', 'A Kantara consent receipt records a consent given; this record is not one', [{ path: 'format', message: 'use format=jsonld or format=html for this record' }]);
+    }
+    return kantaraReceipt(source);
+  }
+
+  /** The ISO/IEC TS 27560 consent record in DPV JSON-LD. */
+  async consentRecordJsonLd(recordId: string): Promise<DpvConsentRecord> {
+    return dpvRecord((await this.receiptSource(recordId)).source);
+  }
+
+  /**
+   * The readable copy for the person, in their locale (or `locale`). Decrypting their name
+   * into it is journaled as an extraction.
+   */
+  async readableCopy(recordId: string, actor: string, locale?: Locale): Promise<{ html: string; locale: Locale }> {
+    const { source, row, subject } = await this.receiptSource(recordId, locale);
+    let name: string | null = null;
+    if (row.subject_name_enc && subject?.wrapped_key && subject.kek_id) {
+      name = open(this.subjectKey(subject), row.subject_name_enc, nameContext(row.subject_id, row.id)).toString('utf8');
+      await this.store.transaction((trx) =>
+        this.journal.append(trx, [
+          { actor, operation: 'extraction', subjectId: row.subject_id, purpose: row.purpose, categories: ['user.name'], details: { record: 'consent', consentId: row.id, output: 'readable-copy', locale: source.locale } },
+        ]),
+      );
+    }
+    return { html: readableCopyPage(source, name), locale: source.locale };
+  }
+
+  private async receiptSource(recordId: string, locale?: Locale): Promise<{ source: ReceiptSource; row: ConsentRecordTable; subject: SubjectTable | undefined }> {
+    const row = await this.row(recordId);
+    if (row.event === 'renewal-needed') {
+      throw new CustodianError('conflict', 'A renewal marking is not an act of the person and has no receipt', [{ path: 'id', message: 'receipts exist for given, refused and withdrawn acts' }]);
+    }
+    const version = await this.version(Number(row.policy_version));
+    const purpose = version?.index.purpose(row.purpose);
+    if (!version || !purpose) throw notFound('Policy version of the consent', 'id');
+    const subject = await this.subjectRow(this.store.db, row.subject_id);
+    const policy = version.index.policy;
+    const chosen = locale ?? asLocale(subject?.locale) ?? asLocale(row.locale) ?? policy.defaultLocale;
+    return { source: { record: toRecord(row, this.clock.now()), policy, purpose, locale: chosen }, row, subject };
+  }
+
+  private view(purposeId: string, subjectLocale: string | null): UnsubscribeView {
+    const versions = this.policies.list();
+    const policy = versions.length > 0 ? this.policies.active().index : undefined;
+    const locale = asLocale(subjectLocale) ?? policy?.policy.defaultLocale ?? 'en';
+    const purpose: Purpose | undefined = policy?.purpose(purposeId);
+    return { locale, purposeTitle: purpose ? localize(purpose.title, locale, policy!.policy.defaultLocale) : purposeId };
+  }
+
+  /** Appends withdrawal rows for what is currently given (or awaiting renewal) and journals them. */
+  private async withdrawIn(
+    trx: Transaction<Database>,
+    subject: SubjectTable,
+    purposeId: string,
+    input: WithdrawalInput,
+    actor: string,
+    extra: Record<string, string | number>,
+  ): Promise<ConsentRecordTable[]> {
+    let query = trx.selectFrom('consent_record').selectAll().where('subject_id', '=', subject.id).where('purpose', '=', purposeId).where('current', '=', 1);
+    query = input.separateScope ? query.where('topic', '=', input.separateScope) : query;
+    const current = (await query.execute()).filter((row) => row.event === 'given' || row.event === 'renewal-needed');
+    if (current.length === 0) return [];
+    const now = this.clock.now();
+    const policyVersion = this.policies.list().length > 0 ? this.policies.active().number : Number(current[0].policy_version);
+    const rows: NewRow[] = current.map((target) => ({
+      id: this.ids.next(),
+      subject_id: subject.id,
+      purpose: purposeId,
+      topic: target.topic,
+      event: 'withdrawn',
+      at: now,
+      actor,
+      policy_version: policyVersion,
+      third_parties: target.third_parties,
+      cross_border: target.cross_border,
+      public_dissemination: target.public_dissemination,
+      categories: target.categories,
+      validity: null,
+      valid_until: null,
+      channel: input.channel,
+      locale: input.locale ?? subject.locale,
+      notice_sha256: null,
+      notice_text: null,
+      subject_name_enc: null,
+    }));
+    const stored = await this.append(trx, subject.id, rows);
+    await this.journal.append(
+      trx,
+      stored.map((row) => actEntry(actor, row, extra)),
+    );
+    return stored;
+  }
+
+  private async markIn(trx: Transaction<Database>, previousVersion: number, newVersion: number, purposes: readonly string[]): Promise<RenewalMarking> {
+    const now = this.clock.now();
+    const subjects = new Set<string>();
+    let marked = 0;
+    for (;;) {
+      const batch = await trx
+        .selectFrom('consent_record')
+        .selectAll()
+        .where('purpose', 'in', [...purposes])
+        .where('current', '=', 1)
+        .where('event', '=', 'given')
+        .where('policy_version', '<', newVersion)
+        .where((eb) => eb.or([eb('valid_until', 'is', null), eb('valid_until', '>', now)]))
+        .orderBy('id')
+        .limit(RENEWAL_BATCH)
+        .execute();
+      if (batch.length === 0) break;
+      const subjectIds = [...new Set(batch.map((row) => row.subject_id))].sort();
+      if (this.store.engine === 'postgres') await trx.selectFrom('subject').select('id').where('id', 'in', subjectIds).orderBy('id').forUpdate().execute();
+      const seqs = await trx
+        .selectFrom('consent_record')
+        .select(['subject_id', (eb) => eb.fn.max('seq').as('max')])
+        .where('subject_id', 'in', subjectIds)
+        .groupBy('subject_id')
+        .execute();
+      const nextSeq = new Map(seqs.map((s) => [s.subject_id, Number(s.max)]));
+      const markers: ConsentRecordTable[] = batch.map((given) => {
+        const seq = (nextSeq.get(given.subject_id) ?? 0) + 1;
+        nextSeq.set(given.subject_id, seq);
+        return {
+          ...given,
+          id: this.ids.next(),
+          seq,
+          event: 'renewal-needed',
+          current: 1,
+          at: now,
+          actor: RENEWAL_ACTOR,
+          policy_version: newVersion,
+          channel: null,
+          notice_sha256: null,
+          notice_text: null,
+          // The name is sealed to the act it was given with; the marking points there instead.
+          subject_name_enc: null,
+          previous_id: given.id,
+        };
+      });
+      await trx.updateTable('consent_record').set({ current: 0 }).where('id', 'in', batch.map((row) => row.id)).execute();
+      await trx.insertInto('consent_record').values(markers).execute();
+      await this.journal.append(
+        trx,
+        markers.map((row) => ({
+          actor: RENEWAL_ACTOR,
+          operation: 'clarification' as const,
+          subjectId: row.subject_id,
+          purpose: row.purpose,
+          details: { record: 'consent', consentId: row.id, event: 'renewal-needed', topic: row.topic, replaces: row.previous_id, previousVersion, newVersion },
+        })),
+      );
+      for (const id of subjectIds) subjects.add(id);
+      marked += markers.length;
+    }
+    return { marked, subjectIds: [...subjects] };
+  }
+
+  /** Writes rows as the newest of their subject, purpose and topic. */
+  private async append(trx: Transaction<Database>, subjectId: string, rows: NewRow[]): Promise<ConsentRecordTable[]> {
+    const [max, currents] = await Promise.all([
+      trx.selectFrom('consent_record').select((eb) => eb.fn.max('seq').as('max')).where('subject_id', '=', subjectId).executeTakeFirst(),
+      trx.selectFrom('consent_record').select(['id', 'purpose', 'topic']).where('subject_id', '=', subjectId).where('current', '=', 1).execute(),
+    ]);
+    let seq = Number(max?.max ?? 0);
+    const stored = rows.map((row): ConsentRecordTable => {
+      const previous = currents.find((c) => c.purpose === row.purpose && c.topic === row.topic);
+      return { ...row, seq: ++seq, current: 1, previous_id: previous?.id ?? null };
+    });
+    const superseded = stored.flatMap((row) => (row.previous_id ? [row.previous_id] : []));
+    if (superseded.length > 0) await trx.updateTable('consent_record').set({ current: 0 }).where('id', 'in', superseded).execute();
+    await trx.insertInto('consent_record').values(stored).execute();
+    return stored;
+  }
+
+  private async insertGpc(trx: Transaction<Database>, subject: SubjectTable, source: GpcSignal['source'], actor: string): Promise<{ signal: GpcSignal; created: boolean; entries: JournalEntry[] }> {
+    const existing = await trx.selectFrom('opt_out_signal').select(['id', 'at', 'source']).where('subject_id', '=', subject.id).where('kind', '=', 'gpc').orderBy('at').executeTakeFirst();
+    if (existing) return { signal: { recordId: existing.id, at: Number(existing.at), source: existing.source as GpcSignal['source'] }, created: false, entries: [] };
+    const policyVersion = this.policies.list().length > 0 ? this.policies.active().number : 0;
+    const row = { id: this.ids.next(), subject_id: subject.id, kind: 'gpc', purpose: null, at: this.clock.now(), actor, source, policy_version: policyVersion };
+    await trx.insertInto('opt_out_signal').values(row).execute();
+    const jurisdiction = subject.jurisdiction as Jurisdiction | null;
+    const effect = jurisdiction === 'US-CA' ? 'sale-sharing-opt-out' : isGdprJurisdiction(jurisdiction) ? 'objection' : 'recorded';
+    return {
+      signal: { recordId: row.id, at: row.at, source },
+      created: true,
+      entries: [{ actor, operation: 'recording', subjectId: subject.id, details: { record: 'gpc', signalId: row.id, source, effect, jurisdiction } }],
+    };
+  }
+
+  private async version(number: number): Promise<PublishedPolicy | undefined> {
+    if (!this.policies.get(number)) await this.policies.refresh();
+    return this.policies.get(number);
+  }
+
+  private async row(recordId: string): Promise<ConsentRecordTable> {
+    const row = await this.store.db.selectFrom('consent_record').selectAll().where('id', '=', recordId).executeTakeFirst();
+    if (!row) throw notFound('Consent record', 'id');
+    return row;
+  }
+
+  private async subjectRow(db: Kysely<Database>, subjectId: string): Promise<SubjectTable | undefined> {
+    return db.selectFrom('subject').selectAll().where('id', '=', subjectId).executeTakeFirst();
+  }
+
+  private async existingSubject(db: Kysely<Database>, subjectId: string): Promise<SubjectTable> {
+    const subject = await this.subjectRow(db, subjectId);
+    if (!subject) throw notFound('Subject', 'id');
+    return subject;
+  }
+
+  /** The subject, locked on PostgreSQL so two acts for one subject take turns (SQLite serializes writers anyway). */
+  private async lockSubject(trx: Transaction<Database>, subjectId: string): Promise<SubjectTable> {
+    const subject = await this.lockedSubjectRow(trx, subjectId);
+    if (!subject) throw notFound('Subject', 'id');
+    if (subject.state === 'erased' || !subject.wrapped_key || !subject.kek_id) throw new CustodianError('subject_not_active', 'The subject has been erased');
+    return subject;
+  }
+
+  private async lockedSubjectRow(trx: Transaction<Database>, subjectId: string): Promise<SubjectTable | undefined> {
+    let query = trx.selectFrom('subject').selectAll().where('id', '=', subjectId);
+    if (this.store.engine === 'postgres') query = query.forUpdate();
+    return query.executeTakeFirst();
+  }
+
+  private subjectKey(subject: SubjectTable): Buffer {
+    return this.keys.subjectKey(subject.id, { kekId: subject.kek_id!, wrapped: subject.wrapped_key! });
+  }
+}
+
+type NewRow = Omit<ConsentRecordTable, 'seq' | 'current' | 'previous_id'>;
+
+function flag(value: boolean): number {
+  return value ? 1 : 0;
+}
+
+/** The subject's name is bound to the consent act it was written on. */
+function nameContext(subjectId: string, recordId: string): string {
+  return valueContext(subjectId, recordId, 'consent:user.name');
+}
+
+function asLocale(value: string | null | undefined): Locale | undefined {
+  return (LOCALES as readonly string[]).includes(value ?? '') ? (value as Locale) : undefined;
+}
+
+function actEntry(actor: string, row: ConsentRecordTable, extra: Record<string, string | number> = {}): JournalEntry {
+  return {
+    actor,
+    operation: 'recording',
+    subjectId: row.subject_id,
+    purpose: row.purpose,
+    categories: row.subject_name_enc ? ['user.name'] : [],
+    details: {
+      record: 'consent',
+      consentId: row.id,
+      event: row.event,
+      topic: row.topic,
+      policyVersion: row.policy_version,
+      channel: row.channel,
+      locale: row.locale,
+      validUntil: row.valid_until,
+      thirdParties: row.third_parties === 1,
+      crossBorder: row.cross_border === 1,
+      publicDissemination: row.public_dissemination === 1,
+      coveredCategories: JSON.parse(row.categories) as string[],
+      noticeSha256: row.notice_sha256,
+      ...extra,
+    },
+  };
+}
+
+function toRecord(row: ConsentRecordTable, now: number): ConsentRecord {
+  const event = row.event as ConsentEvent;
+  const validUntil = row.valid_until === null ? null : Number(row.valid_until);
+  return {
+    id: row.id,
+    subjectId: row.subject_id,
+    purpose: row.purpose,
+    topic: row.topic as ConsentTopic,
+    event,
+    state: consentState(event, validUntil, now),
+    current: Number(row.current) === 1,
+    at: Number(row.at),
+    actor: row.actor,
+    policyVersion: Number(row.policy_version),
+    scope: { thirdParties: Number(row.third_parties) === 1, crossBorder: Number(row.cross_border) === 1, publicDissemination: Number(row.public_dissemination) === 1 },
+    categories: JSON.parse(row.categories) as string[],
+    validity: row.validity,
+    validUntil,
+    channel: row.channel as ConsentChannel | null,
+    locale: (row.locale as Locale | null) ?? null,
+    notice: row.notice_sha256 ? { sha256: row.notice_sha256, textKept: row.notice_text !== null } : null,
+    subjectNameRecorded: row.subject_name_enc !== null,
+    previousId: row.previous_id,
+  };
+}
