@@ -47,9 +47,14 @@ function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
+/** How long a verified key is trusted without asking the store; revocation here is immediate. */
+const VERIFIED_TTL_MS = 10_000;
+
 export class ApiKeys {
   /** Touching last_used_at on every request would make each read a write; once a minute is enough. */
   private readonly lastTouched = new Map<string, number>();
+  /** Verified keys by the hash of the whole presented key, so a hit proves the secret too. */
+  private readonly verified = new Map<string, { principal: ApiKeyPrincipal; until: number }>();
 
   constructor(
     private readonly store: Store,
@@ -77,6 +82,9 @@ export class ApiKeys {
   async authenticate(presented: string): Promise<ApiKeyPrincipal | undefined> {
     const match = FORMAT.exec(presented);
     if (!match) return undefined;
+    const cacheKey = hashSecret(presented);
+    const cached = this.verified.get(cacheKey);
+    if (cached && cached.until > performance.now()) return cached.principal;
     const [, id, secret] = match;
     const row = await this.store.db.selectFrom('api_key').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row || row.revoked_at !== null) return undefined;
@@ -87,10 +95,14 @@ export class ApiKeys {
       this.lastTouched.set(id, now);
       await this.store.db.updateTable('api_key').set({ last_used_at: now }).where('id', '=', id).execute();
     }
-    return { keyId: id, name: row.name, scopes: JSON.parse(row.scopes) as Scope[] };
+    const principal = { keyId: id, name: row.name, scopes: JSON.parse(row.scopes) as Scope[] };
+    if (this.verified.size > 10_000) this.verified.clear();
+    this.verified.set(cacheKey, { principal, until: performance.now() + VERIFIED_TTL_MS });
+    return principal;
   }
 
   async revoke(id: string): Promise<boolean> {
+    for (const [key, entry] of this.verified) if (entry.principal.keyId === id) this.verified.delete(key);
     const result = await this.store.db.updateTable('api_key').set({ revoked_at: this.clock.now() }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
   }

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { CustodianError, type ErrorCode, type ErrorDetail } from '../errors.js';
-import { addDuration, approximateDays } from '../law/duration.js';
+import { addDuration, approximateDays, parseDuration } from '../law/duration.js';
 import { localize, type Locale, type Policy, type Purpose } from '../policy/model.js';
 import type { PublishedPolicy } from '../policy/versions.js';
 import { type ConsentChannel, type ConsentScope, type ConsentTopic, SCOPE_NAMES, type ScopeName, UNTIL_PURPOSE_ACHIEVED } from './model.js';
@@ -190,6 +190,10 @@ function resolveValidity(input: ConsentActInput, purpose: Purpose, kz: boolean, 
     return policyValidity;
   }
   const stated = input.validity === UNTIL_PURPOSE_ACHIEVED ? null : input.validity;
+  if (stated !== null && !parseDuration(stated)) {
+    problems.push({ code: 'validation_failed', path: 'validity', message: `must be an ISO 8601 duration (e.g. P1Y) or "${UNTIL_PURPOSE_ACHIEVED}"` });
+    return null;
+  }
   if (policyValidity !== null && (stated === null || approximateDays(stated) > approximateDays(policyValidity))) {
     problems.push({ code: 'validation_failed', path: 'validity', message: `exceeds the validity the policy sets for purpose "${purpose.id}" (${policyValidity})` });
   }

@@ -11,6 +11,7 @@ import { errorBody, errorHandler } from './errors.js';
 import { healthRoutes } from './routes/health.js';
 import { policyRoutes } from './routes/policy.js';
 import { subjectRoutes } from './routes/subjects.js';
+import { consentRoutes } from './routes/consents.js';
 import { decisionRoutes } from './routes/decisions.js';
 import { disclosureRoutes } from './routes/disclosures.js';
 import { vaultControlRoutes } from './routes/vault-controls.js';
@@ -52,6 +53,7 @@ export async function buildApp(custodian: Custodian, options: AppOptions = {}): 
         { name: 'subjects', description: 'Data subjects and their identifiers' },
         { name: 'data', description: 'Personal data collected under declared purposes' },
         { name: 'decisions', description: 'The purpose gate' },
+        { name: 'consents', description: 'Consent, objections, GPC, receipts and unsubscribe' },
         { name: 'disclosures', description: 'Transfers to recipients, and who received what' },
         { name: 'policy', description: 'The published policy' },
         { name: 'health', description: 'Liveness and readiness' },
@@ -67,5 +69,6 @@ export async function buildApp(custodian: Custodian, options: AppOptions = {}): 
   await app.register(vaultControlRoutes, { custodian });
   await app.register(decisionRoutes, { custodian });
   await app.register(disclosureRoutes, { custodian });
+  await app.register(consentRoutes, { custodian });
   return app;
 }

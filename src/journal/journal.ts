@@ -74,6 +74,9 @@ export function eventHash(row: Omit<JournalEventTable, 'hash'>): string {
 }
 
 export class Journal {
+  /** Streams whose head row is known to exist, so appends skip the insert-if-missing. */
+  private readonly knownStreams = new Set<string>();
+
   constructor(
     private readonly engine: Engine,
     private readonly clock: Clock,
@@ -122,15 +125,23 @@ export class Journal {
   }
 
   private async lockHead(trx: Transaction<Database>, stream: string): Promise<{ seq: number; hash: string }> {
-    await trx
-      .insertInto('journal_head')
-      .values({ stream, seq: 0, hash: GENESIS_HASH })
-      .onConflict((oc) => oc.column('stream').doNothing())
-      .execute();
+    if (!this.knownStreams.has(stream)) {
+      await trx
+        .insertInto('journal_head')
+        .values({ stream, seq: 0, hash: GENESIS_HASH })
+        .onConflict((oc) => oc.column('stream').doNothing())
+        .execute();
+    }
     let query = trx.selectFrom('journal_head').select(['seq', 'hash']).where('stream', '=', stream);
     // SQLite serializes writers on the database file; Postgres needs the row lock.
     if (this.engine === 'postgres') query = query.forUpdate();
-    const head = await query.executeTakeFirstOrThrow();
+    const head = await query.executeTakeFirst();
+    if (!head) {
+      // The head row vanished (a test or an operator reset the journal): create it again.
+      this.knownStreams.delete(stream);
+      return this.lockHead(trx, stream);
+    }
+    this.knownStreams.add(stream);
     return { seq: Number(head.seq), hash: head.hash };
   }
 }

@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { ENGINES, engineSkip } from '../support/engines.js';
 import { type BenchRow, withRatios } from './harness.js';
+import { decisionsBenchmark } from './decisions.bench.js';
 import { ingestBenchmark } from './ingest.bench.js';
 
 const scale = Number(process.env.BENCH_SCALE ?? 1);
@@ -19,6 +20,8 @@ for (const engine of ENGINES) {
   }
   log(`Benchmark ingest on ${engine}`);
   rows.push(...(await ingestBenchmark(engine, Math.round(4000 * scale), log)));
+  log(`Benchmark decisions on ${engine}`);
+  rows.push(...(await decisionsBenchmark(engine, scale, log)));
 }
 
 const table = withRatios(rows, (r) => r.note === 'baseline');

@@ -80,7 +80,7 @@ function fixture(jurisdictions: Jurisdiction[], overrides: Partial<Policy> = {})
         endAction: 'depersonalize',
         sources: ['third-party', 'public'],
       }),
-      purpose({ id: 'archive', retention: { kind: 'unlimited' }, consent: undefined, legalBasis: { kz: 'law', ru: 'law', gdpr: 'legal-obligation', ccpa: 'auditing' } }),
+      purpose({ id: 'archive', retention: { kind: 'unlimited' }, consent: undefined, legalBasis: { kz: 'law', ru: 'law', gdpr: 'legal-obligation', gdprArt9: 'explicit-consent', ccpa: 'legal-compliance' } }),
     ],
     recipients: [
       {

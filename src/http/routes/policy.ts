@@ -6,6 +6,10 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { CustodianError } from '../../errors.js';
 import type { PublishedPolicy } from '../../policy/versions.js';
+import { LOCALES, type Locale } from '../../policy/model.js';
+import { renderNotice } from '../../policy/render/notice.js';
+import { policyJsonSchema } from '../../policy/schema.js';
+import { literalUnion } from '../schemas.js';
 import { requireScope } from '../auth.js';
 import { ErrorBody } from '../errors.js';
 import type { RouteDeps } from './deps.js';
@@ -32,6 +36,20 @@ const PolicyDocument = Type.Object(
 
 const PublishBody = Type.Object({ source: Type.String({ minLength: 1, maxLength: 1_000_000, description: 'The policy as YAML or JSON text' }) }, { additionalProperties: false });
 
+/** The first of the policy's locales the Accept-Language header asks for. */
+function preferredLocale(header: string | undefined, available: readonly Locale[]): Locale | undefined {
+  if (!header) return undefined;
+  const wanted = header
+    .split(',')
+    .map((part) => {
+      const [tag, ...params] = part.trim().split(';');
+      const q = params.map((p) => /^q=([\d.]+)$/.exec(p.trim())).find(Boolean);
+      return { lang: tag.toLowerCase().split('-')[0], q: q ? Number(q[1]) : 1 };
+    })
+    .sort((a, b) => b.q - a.q);
+  return wanted.map((w) => w.lang).find((lang): lang is Locale => (available as readonly string[]).includes(lang));
+}
+
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 415: ErrorBody, 422: ErrorBody, 503: ErrorBody };
 
 export const policyRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { custodian }) => {
@@ -52,6 +70,36 @@ export const policyRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { 
       return undefined;
     }
   };
+
+  app.get('/schemas/policy.json', { schema: { tags: ['policy'], summary: 'JSON Schema of the policy language, for editors' } }, async (_request, reply) =>
+    reply.type('application/schema+json').send(policyJsonSchema),
+  );
+
+  app.get(
+    '/privacy/notice',
+    {
+      schema: {
+        tags: ['policy'],
+        summary: 'The privacy notice of the active policy, for people (public)',
+        description: 'HTML by default; `format=md` gives Markdown. Without `lang`, the browser’s Accept-Language picks among en, ru and kk, else the policy’s default language.',
+        querystring: Type.Object({ lang: Type.Optional(literalUnion(LOCALES)), format: Type.Optional(literalUnion(['html', 'md'] as const)), version: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,8}$' })) }, { additionalProperties: false }),
+        response: { 200: Type.String({ description: 'The notice as HTML or Markdown' }), 404: ErrorBody, 400: ErrorBody, 503: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const version = request.query.version ? policies.get(Number(request.query.version)) : policies.active();
+      if (!version) throw new CustodianError('not_found', `Policy version ${request.query.version} not found`, [{ path: 'version', message: 'no such version' }]);
+      const policy = version.index.policy;
+      const locale = request.query.lang ?? preferredLocale(request.headers['accept-language'], policy.locales) ?? policy.defaultLocale;
+      const format = request.query.format ?? 'html';
+      const body = renderNotice(policy, { locale, format, version: { number: version.number, publishedAt: new Date(version.effectiveAt).toISOString() } });
+      return reply
+        .header('content-language', locale)
+        .header('cache-control', 'public, max-age=300')
+        .type(format === 'html' ? 'text/html; charset=utf-8' : 'text/markdown; charset=utf-8')
+        .send(body);
+    },
+  );
 
   app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'], { parseAs: 'string' }, (_request, body, done) => done(null, { source: body }));
 

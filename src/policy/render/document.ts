@@ -122,9 +122,3 @@ export function paragraphs(text: string): Block[] {
     .filter((p) => p.length > 0)
     .map((p) => ({ kind: 'paragraph', content: [p] }));
 }
-
-/** The text of an inline, for headings, anchors and tests. */
-export function inlineText(inline: Inline): string {
-  if (typeof inline === 'string') return inline;
-  return inline.kind === 'break' ? '\n' : inline.text;
-}

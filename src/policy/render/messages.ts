@@ -9,7 +9,7 @@
  * to the output format, not to the translator.
  */
 import type { DataSource, Jurisdiction, Locale, ProcessingOperation, RecipientKind, RetentionEvent, Safeguard } from '../model.js';
-import type { CcpaPurpose, ProcessingCondition } from './legal-bases.js';
+import type { CcpaPurpose, GdprArt9Condition, ProcessingCondition } from './legal-bases.js';
 import type { DeadlineSentence } from './deadlines.js';
 import type { SubjectRight } from './rights.js';
 import { en } from './messages/en.js';
@@ -164,8 +164,9 @@ export interface Messages<P extends PluralForms = PluralForms> {
     conditions: Record<ProcessingCondition, { title: string; explanation: string }>;
     /** GDPR art. 6(1) points, keyed like `GdprBasis`. */
     gdpr: Record<'consent' | 'contract' | 'legal-obligation' | 'vital-interests' | 'public-task' | 'legitimate-interests', { title: string; explanation: string }>;
-    /** Placeholder: {condition}. */
+    /** Placeholder: {condition} — the art. 9(2) condition in words with its citation. */
     gdprArt9: string;
+    gdprArt9Conditions: Record<GdprArt9Condition, string>;
     ccpaIntro: string;
     ccpa: Record<CcpaPurpose, string>;
     consentTitle: string;

@@ -29,11 +29,10 @@ import {
   table,
   type Block,
   type DefinitionItem,
-  type Inline,
   type Phrase,
 } from './document.js';
 import { durationInWords, formatDate } from './durations.js';
-import { describeBasis, statedBases, type BasisLaw } from './legal-bases.js';
+import { describeArt9, describeBasis, statedBases, type BasisLaw } from './legal-bases.js';
 import { fillTemplate, type DefinitionSet, type Messages, type NoticeSectionId } from './messages.js';
 import { rightsUnder, type Citation } from './rights.js';
 
@@ -69,14 +68,11 @@ function countryName(ctx: NoticeContext, code: string): string {
   return new Intl.DisplayNames([ctx.locale], { type: 'region' }).of(code) ?? code;
 }
 
-function separator(ctx: NoticeContext): Inline {
-  return ctx.m.listSeparator;
-}
-
+/** Several values in one place, e.g. the categories of a purpose in one table cell. */
 function joinText(ctx: NoticeContext, parts: readonly string[]): Phrase {
   return joinPhrases(
     parts.map((p) => [p]),
-    separator(ctx),
+    ctx.m.listSeparator,
   );
 }
 
@@ -126,7 +122,7 @@ function contactPhrase(ctx: NoticeContext, contact: ContactPoint): Phrase {
   if (contact.email) parts.push([emailLink(contact.email)]);
   if (contact.phone) parts.push([contact.phone]);
   if (contact.website) parts.push([link(contact.website)]);
-  return joinPhrases(parts, separator(ctx));
+  return joinPhrases(parts, ctx.m.listSeparator);
 }
 
 function registrationLabel(ctx: NoticeContext, scheme: string): string {
@@ -278,13 +274,20 @@ export const dataSection: SectionBuilder = (ctx, sub) => {
   return blocks;
 };
 
+/** "Special categories of personal data: your explicit consent (GDPR art. 9(2)(a))." */
+function art9Text(ctx: NoticeContext, value: string): string {
+  const condition = describeArt9(value, ctx.m, gdprCitationLaw(ctx));
+  const cited = condition.citation ? `${condition.title} (${cite(ctx, condition.citation)})` : condition.title;
+  return fillTemplate(ctx.m.legalBases.gdprArt9, { condition: cited });
+}
+
 function basesCell(ctx: NoticeContext, purpose: Purpose): Phrase {
   const lines: Phrase[] = statedBases(purpose.legalBasis).map(({ law, value }) => {
     const basis = describeBasis(law, value, ctx.m, gdprCitationLaw(ctx));
     const citation = basis.citation ? ` (${cite(ctx, basis.citation)})` : '';
     return [`${basisLawLabel(ctx, law)}: ${basis.title}${citation}`];
   });
-  if (purpose.legalBasis.gdprArt9) lines.push([fillTemplate(ctx.m.legalBases.gdprArt9, { condition: purpose.legalBasis.gdprArt9 })]);
+  if (purpose.legalBasis.gdprArt9) lines.push([art9Text(ctx, purpose.legalBasis.gdprArt9)]);
   if (purpose.legalBasis.explanation) lines.push([text(ctx, purpose.legalBasis.explanation)]);
   return joinPhrases(lines, { kind: 'break' });
 }
@@ -319,7 +322,7 @@ export const purposesSection: SectionBuilder = (ctx) => {
   ];
 };
 
-/** Validity of a consent, or of a retention term, in words. */
+/** How long a consent is valid, in words; without a term it lasts until the purpose is achieved (94-V art. 8(4)). */
 function validityText(ctx: NoticeContext, validity: string | undefined): string {
   return validity ? durationInWords(validity, ctx.locale) : ctx.m.legalBases.untilPurposeAchieved;
 }
@@ -350,7 +353,7 @@ export const legalBasesSection: SectionBuilder = (ctx, sub) => {
       for (const p of policy.purposes) {
         if (p.legalBasis.gdprArt9) {
           items.push([
-            strong(fillTemplate(lb.gdprArt9, { condition: p.legalBasis.gdprArt9 })),
+            strong(art9Text(ctx, p.legalBasis.gdprArt9)),
             ' ',
             fillTemplate(lb.usedFor, { purposes: text(ctx, p.title) }),
           ]);
