@@ -92,7 +92,7 @@ export const policyRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { 
       const policy = version.index.policy;
       const locale = request.query.lang ?? preferredLocale(request.headers['accept-language'], policy.locales) ?? policy.defaultLocale;
       const format = request.query.format ?? 'html';
-      const body = renderNotice(policy, { locale, format, version: { number: version.number, publishedAt: new Date(version.effectiveAt).toISOString() } });
+      const body = renderNotice(policy, { locale, format, version: { number: version.number, publishedAt: new Date(version.publishedAt).toISOString() } });
       return reply
         .header('content-language', locale)
         .header('cache-control', 'public, max-age=300')
