@@ -143,6 +143,19 @@ export class Vault {
     });
   }
 
+  /** Changes where the subject resides (which law's rules apply) or the language it reads. */
+  async updateSubject(id: string, changes: { jurisdiction?: Jurisdiction | null; locale?: Locale | null }, actor: string): Promise<SubjectSummary> {
+    const fields = Object.keys(changes).filter((k) => changes[k as keyof typeof changes] !== undefined);
+    if (fields.length === 0) throw new CustodianError('validation_failed', 'Nothing to change', [{ path: '', message: 'give jurisdiction and/or locale' }]);
+    await this.store.transaction(async (trx) => {
+      await this.activeSubject(trx, id);
+      await trx.updateTable('subject').set({ ...changes, updated_at: this.clock.now() }).where('id', '=', id).execute();
+      await this.journal.append(trx, [{ actor, operation: 'clarification', subjectId: id, categories: [], details: { kind: 'subject', fields } }]);
+    });
+    this.gate.invalidate(id);
+    return this.getSubject(id);
+  }
+
   async getSubject(id: string): Promise<SubjectSummary> {
     const row = await this.store.db.selectFrom('subject').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound('Subject', 'id');

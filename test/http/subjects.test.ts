@@ -184,6 +184,17 @@ for (const engine of ENGINES) {
       assert.equal(ok.json().state, 'active');
     });
 
+    it('changes a subject’s jurisdiction and locale, and rejects unknown values', async () => {
+      const id = await newSubject('moved@example.kz');
+      const res = await app.inject({ method: 'PATCH', url: `/v1/subjects/${id}`, headers: auth(admin), payload: { jurisdiction: 'EU', locale: 'kk' } });
+      assert.equal(res.statusCode, 200, res.body);
+      assert.deepEqual([res.json().jurisdiction, res.json().locale], ['EU', 'kk']);
+      const bad = await app.inject({ method: 'PATCH', url: `/v1/subjects/${id}`, headers: auth(admin), payload: { jurisdiction: 'Mars' } });
+      assert.equal(bad.statusCode, 400);
+      assert.equal(bad.json().error.details[0].path, 'jurisdiction');
+      assert.equal((await app.inject({ method: 'GET', url: `/v1/subjects/${id}`, headers: auth(admin) })).json().jurisdiction, 'EU');
+    });
+
     it('refuses reading for an undeclared purpose', async () => {
       const id = await newSubject('read@example.kz');
       const res = await app.inject({ method: 'GET', url: `/v1/subjects/${id}/data?purpose=profiling`, headers: auth(admin) });

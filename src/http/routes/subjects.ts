@@ -110,6 +110,31 @@ export const subjectRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
     },
   );
 
+  app.patch(
+    '/v1/subjects/:id',
+    {
+      preHandler: requireScope(apiKeys, 'subjects:write'),
+      schema: {
+        tags: ['subjects'],
+        summary: 'Change a subject’s jurisdiction or locale',
+        security: [{ bearer: [] }],
+        params: SubjectId,
+        body: Type.Object(
+          {
+            jurisdiction: Type.Optional(Type.Union([literalUnion(JURISDICTIONS), Type.Null()])),
+            locale: Type.Optional(Type.Union([literalUnion(LOCALES), Type.Null()])),
+          },
+          { additionalProperties: false, minProperties: 1 },
+        ),
+        response: { 200: Subject, ...errors },
+      },
+    },
+    async (request) => {
+      const subject = await vault.updateSubject(request.params.id, request.body, actorOf(request));
+      return { ...subject, createdAt: isoTime(subject.createdAt) };
+    },
+  );
+
   app.post(
     '/v1/subjects/:id/data',
     {
