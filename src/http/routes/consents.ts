@@ -410,18 +410,22 @@ export const consentRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
   app.post(
     '/unsubscribe',
     {
+      // A bare POST to the link (token in the query, no form) is a valid request too.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
       schema: {
         tags: ['consents'],
         summary: 'Withdraw the marketing consent a signed link names (no login; RFC 8058 one-click)',
         description: 'The token comes in the form body or the query string. `List-Unsubscribe=One-Click` marks a mail client’s one-click request.',
         querystring: UnsubscribeQuery,
-        body: Type.Optional(UnsubscribeForm),
+        body: UnsubscribeForm,
         response: { 200: Html, ...errors },
       },
     },
     async (request, reply) => {
-      const token = requireToken(request.body?.token ?? request.query.token);
-      const oneClick = request.body?.['List-Unsubscribe'] === 'One-Click';
+      const token = requireToken(request.body.token ?? request.query.token);
+      const oneClick = request.body['List-Unsubscribe'] === 'One-Click';
       const result = await consents.unsubscribe(token, oneClick ? 'email' : 'web-form');
       return reply.type('text/html; charset=utf-8').headers({ ...PAGE_HEADERS, 'content-language': result.locale }).send(unsubscribedPage(result.locale, result.purposeTitle));
     },
