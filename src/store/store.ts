@@ -114,6 +114,9 @@ function postgresDialect(url: string): PostgresDialect {
       },
     },
   });
+  // An idle connection the server drops (restart, failover, DROP DATABASE … FORCE) is
+  // discarded by the pool and replaced on demand; without a listener it would crash us.
+  pool.on('error', () => undefined);
   return new PostgresDialect({ pool });
 }
 
