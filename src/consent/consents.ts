@@ -20,8 +20,7 @@ import type { Clock, IdSource } from '../clock.js';
 import { open, seal, valueContext } from '../crypto/envelope.js';
 import type { KeyService } from '../crypto/keys.js';
 import { CustodianError, notFound } from '../errors.js';
-import type { JournalEntry } from '../journal/journal.js';
-import type { Journal } from '../journal/journal.js';
+import type { Journal, JournalEntry } from '../journal/journal.js';
 import { type Jurisdiction, localize, LOCALES, type Locale, type Purpose } from '../policy/model.js';
 import type { PolicyVersions, PublishedPolicy } from '../policy/versions.js';
 import type { Store } from '../store/store.js';
@@ -108,7 +107,12 @@ export class Consents {
     deps: ConsentsDeps,
     private readonly onChange: (subjectId: string) => void = () => {},
   ) {
-    ({ store: this.store, keys: this.keys, journal: this.journal, policies: this.policies, clock: this.clock, ids: this.ids } = deps);
+    this.store = deps.store;
+    this.keys = deps.keys;
+    this.journal = deps.journal;
+    this.policies = deps.policies;
+    this.clock = deps.clock;
+    this.ids = deps.ids;
     this.publicUrl = (deps.publicUrl ?? '').replace(/\/+$/, '');
   }
 

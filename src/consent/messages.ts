@@ -4,17 +4,21 @@
  * Policy text (operator, purposes, categories) comes localized from the policy itself.
  */
 import type { Locale } from '../policy/model.js';
-import type { ConsentChannel, ConsentState, ConsentTopic } from './model.js';
+import type { ConsentChannel, ConsentState, ConsentTopic, ScopeName } from './model.js';
 
 export interface ConsentMessages {
   receiptTitle: string;
   receiptIntro: string;
   recordNumber: string;
   operator: string;
+  /** Kazakhstan's registration numbers as each language abbreviates them. */
+  registrationSchemes: Record<'BIN' | 'IIN', string>;
   subject: string;
   purpose: string;
   topicLabel: string;
   topics: Record<ConsentTopic, string>;
+  /** How a receipt names a separate consent, after the purpose's title. */
+  separateConsentTo: Record<ScopeName, string>;
   decision: string;
   states: Record<ConsentState, string>;
   time: string;
@@ -35,6 +39,8 @@ export interface ConsentMessages {
   notRecorded: string;
   withdrawHow: string;
   contact: string;
+  /** A receipt's `termination`: when the consent ends (ISO date, or null = when the purpose is achieved). */
+  termination: (validUntil: string | null) => string;
   unsubscribeTitle: string;
   unsubscribeQuestion: (purpose: string) => string;
   unsubscribeButton: string;
@@ -47,6 +53,7 @@ const en: ConsentMessages = {
   receiptIntro: 'This is your copy of a decision you made about the processing of your personal data. Keep it: it shows exactly what you agreed to, and when.',
   recordNumber: 'Record number',
   operator: 'Operator',
+  registrationSchemes: { BIN: 'BIN', IIN: 'IIN' },
   subject: 'Data subject',
   purpose: 'Purpose',
   topicLabel: 'Consent to',
@@ -55,6 +62,11 @@ const en: ConsentMessages = {
     thirdParties: 'transfer to third parties (a separate consent)',
     crossBorder: 'cross-border transfer (a separate consent)',
     publicDissemination: 'public dissemination (a separate consent)',
+  },
+  separateConsentTo: {
+    thirdParties: 'separate consent to transfer to third parties',
+    crossBorder: 'separate consent to cross-border transfer',
+    publicDissemination: 'separate consent to public dissemination',
   },
   decision: 'Decision',
   states: { given: 'Consent given', refused: 'Consent refused', withdrawn: 'Consent withdrawn', expired: 'Consent expired', 'renewal-needed': 'Consent must be renewed' },
@@ -76,6 +88,7 @@ const en: ConsentMessages = {
   notRecorded: 'not recorded',
   withdrawHow: 'You may withdraw your consent at any time, as easily as you gave it. Contact the operator:',
   contact: 'Contact',
+  termination: (until) => `Valid ${until ? `until ${until}` : 'until the purpose is achieved'}, or until withdrawn; withdrawing is as easy as giving consent.`,
   unsubscribeTitle: 'Unsubscribe',
   unsubscribeQuestion: (purpose) => `Stop receiving “${purpose}”? This withdraws your consent to it.`,
   unsubscribeButton: 'Unsubscribe',
@@ -88,6 +101,7 @@ const ru: ConsentMessages = {
   receiptIntro: 'Это ваш экземпляр решения об обработке ваших персональных данных. Сохраните его: здесь точно указано, на что и когда вы согласились.',
   recordNumber: 'Номер записи',
   operator: 'Оператор',
+  registrationSchemes: { BIN: 'БИН', IIN: 'ИИН' },
   subject: 'Субъект персональных данных',
   purpose: 'Цель',
   topicLabel: 'Согласие на',
@@ -96,6 +110,11 @@ const ru: ConsentMessages = {
     thirdParties: 'передачу третьим лицам (отдельное согласие)',
     crossBorder: 'трансграничную передачу (отдельное согласие)',
     publicDissemination: 'распространение в общедоступных источниках (отдельное согласие)',
+  },
+  separateConsentTo: {
+    thirdParties: 'отдельное согласие на передачу третьим лицам',
+    crossBorder: 'отдельное согласие на трансграничную передачу',
+    publicDissemination: 'отдельное согласие на распространение в общедоступных источниках',
   },
   decision: 'Решение',
   states: { given: 'Согласие дано', refused: 'В согласии отказано', withdrawn: 'Согласие отозвано', expired: 'Срок действия согласия истёк', 'renewal-needed': 'Согласие нужно дать заново' },
@@ -117,6 +136,7 @@ const ru: ConsentMessages = {
   notRecorded: 'не указано',
   withdrawHow: 'Вы можете отозвать согласие в любой момент так же просто, как дали его. Обратитесь к оператору:',
   contact: 'Контакты',
+  termination: (until) => `Действует ${until ? `до ${until}` : 'до достижения цели обработки'} или до отзыва; отозвать согласие так же просто, как дать его.`,
   unsubscribeTitle: 'Отписка',
   unsubscribeQuestion: (purpose) => `Больше не получать «${purpose}»? Это отзовёт ваше согласие.`,
   unsubscribeButton: 'Отписаться',
@@ -129,6 +149,7 @@ const kk: ConsentMessages = {
   receiptIntro: 'Бұл дербес деректеріңізді өңдеу туралы шешіміңіздің сіздегі данасы. Оны сақтаңыз: мұнда неге және қашан келісім бергеніңіз нақты көрсетілген.',
   recordNumber: 'Жазба нөмірі',
   operator: 'Оператор',
+  registrationSchemes: { BIN: 'БСН', IIN: 'ЖСН' },
   subject: 'Дербес деректер субъектісі',
   purpose: 'Мақсат',
   topicLabel: 'Келісім нысанасы',
@@ -137,6 +158,11 @@ const kk: ConsentMessages = {
     thirdParties: 'үшінші тұлғаларға беру (жеке келісім)',
     crossBorder: 'трансшекаралық беру (жеке келісім)',
     publicDissemination: 'жалпыға қолжетімді көздерде тарату (жеке келісім)',
+  },
+  separateConsentTo: {
+    thirdParties: 'үшінші тұлғаларға беруге жеке келісім',
+    crossBorder: 'трансшекаралық беруге жеке келісім',
+    publicDissemination: 'жалпыға қолжетімді көздерде таратуға жеке келісім',
   },
   decision: 'Шешім',
   states: { given: 'Келісім берілді', refused: 'Келісім беруден бас тартылды', withdrawn: 'Келісім кері қайтарып алынды', expired: 'Келісімнің қолданылу мерзімі өтті', 'renewal-needed': 'Келісімді қайта беру қажет' },
@@ -158,6 +184,7 @@ const kk: ConsentMessages = {
   notRecorded: 'көрсетілмеген',
   withdrawHow: 'Келісімді кез келген уақытта оны бергендей оңай кері қайтарып ала аласыз. Операторға хабарласыңыз:',
   contact: 'Байланыс',
+  termination: (until) => `${until ? `${until} дейін` : 'Өңдеу мақсатына жеткенге дейін'} немесе кері қайтарып алынғанға дейін қолданылады; келісімді кері қайтарып алу оны беру сияқты оңай.`,
   unsubscribeTitle: 'Жазылымнан бас тарту',
   unsubscribeQuestion: (purpose) => `«${purpose}» алуды тоқтатасыз ба? Бұл сіздің келісіміңізді кері қайтарады.`,
   unsubscribeButton: 'Жазылымнан шығу',

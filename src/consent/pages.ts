@@ -54,7 +54,7 @@ export function readableCopyPage(source: ReceiptSource, subjectFullName: string 
   const m = CONSENT_MESSAGES[locale];
   const text = (value: LocalizedText | undefined) => localize(value, locale, policy.defaultLocale);
   const registration = operatorRegistration(policy);
-  const operator = [text(policy.operator.name), registration ? `${registration.scheme} ${registration.value}` : '', text(policy.operator.address)].filter(Boolean).join(', ');
+  const operator = [text(policy.operator.name), registration ? `${m.registrationSchemes[registration.scheme]} ${registration.value}` : '', text(policy.operator.address)].filter(Boolean).join(', ');
   const yesNo = (value: boolean) => (value ? m.yes : m.no);
   const categories = record.categories.map((id) => text(policy.categories.find((c) => c.id === id)?.title) || id);
   const rows: [string, string][] = [

@@ -5,7 +5,8 @@
  * person saw, never from the newest policy, so a receipt says what was agreed then.
  */
 import { type DataCategory, localize, type Locale, type Policy, type Purpose } from '../policy/model.js';
-import type { ConsentRecord, ConsentState, ScopeName } from './model.js';
+import { CONSENT_MESSAGES } from './messages.js';
+import type { ConsentRecord, ConsentState } from './model.js';
 import { operatorRegistration } from './requirements.js';
 
 /** Everything a receipt is made of. */
@@ -67,13 +68,14 @@ export function kantaraReceipt(source: ReceiptSource): KantaraReceipt {
   const text = (value: Parameters<typeof localize>[0]) => localize(value, locale, policy.defaultLocale);
   const sensitive = sensitiveCategories(policy, record.categories);
   const disclosure = record.scope.thirdParties;
+  const messages = CONSENT_MESSAGES[locale];
   const kantaraPurpose: KantaraPurpose = {
-    purpose: record.topic === 'purpose' ? text(purpose.title) : `${text(purpose.title)} — ${SEPARATE_TOPIC_EN[record.topic]}`,
+    purpose: record.topic === 'purpose' ? text(purpose.title) : `${text(purpose.title)} — ${messages.separateConsentTo[record.topic]}`,
     purposeCategory: purposeCategories(purpose, disclosure),
     consentType: 'EXPLICIT',
     piiCategory: record.categories.map((id) => text(policy.categories.find((c) => c.id === id)?.title) || id),
     primaryPurpose: record.topic === 'purpose',
-    termination: termination(record),
+    termination: messages.termination(record.validUntil === null ? null : new Date(record.validUntil).toISOString()),
     thirdPartyDisclosure: disclosure,
     ...(disclosure ? { thirdPartyName: thirdPartyNames(policy, purpose, locale).join('; ') } : {}),
   };
@@ -83,7 +85,7 @@ export function kantaraReceipt(source: ReceiptSource): KantaraReceipt {
     consentTimestamp: Math.floor(record.at / 1000),
     collectionMethod: record.channel ?? 'api',
     consentReceiptID: record.id,
-    language: record.locale ?? locale,
+    language: locale,
     piiPrincipalId: record.subjectId,
     piiControllers: [
       {
@@ -102,12 +104,6 @@ export function kantaraReceipt(source: ReceiptSource): KantaraReceipt {
     spiCat: sensitive.map((c) => c.id),
   };
 }
-
-const SEPARATE_TOPIC_EN: Record<ScopeName, string> = {
-  thirdParties: 'separate consent to transfer to third parties',
-  crossBorder: 'separate consent to cross-border transfer',
-  publicDissemination: 'separate consent to public dissemination',
-};
 
 /**
  * Sensitive categories under the operator's laws: GDPR / 152-FZ special categories always,
@@ -128,11 +124,6 @@ function purposeCategories(purpose: Purpose, thirdParties: boolean): string[] {
   if (purpose.automated) categories.push('Profiling');
   if (categories.length === 0) categories.push('Core Function');
   return categories;
-}
-
-function termination(record: ConsentRecord): string {
-  const until = record.validUntil === null ? 'when the purpose is achieved' : `on ${new Date(record.validUntil).toISOString()}`;
-  return `Ends ${until}, or earlier when withdrawn; withdrawal is as easy as giving consent.`;
 }
 
 /**

@@ -35,7 +35,10 @@ export interface ConsentActInput {
   categories?: string[];
   /** ISO 8601 duration, or `until-purpose-achieved`; defaults to the policy's validity. */
   validity?: string;
-  /** The person's full name as written on the consent (required under 94-V art. 8(4)). */
+  /**
+   * The person's full name as written on the consent: required for a Kazakhstan consent
+   * (94-V art. 8(4)); a refusal keeps no name, since nothing it records needs one.
+   */
   subjectFullName?: string;
   notice: NoticeEvidence;
   channel: ConsentChannel;
@@ -96,7 +99,7 @@ export function checkConsentAct(input: ConsentActInput, version: PublishedPolicy
   const categories = resolveCategories(input, purpose, kz, problems);
   const validity = giving ? resolveValidity(input, purpose, kz, problems) : null;
   const notice = resolveNotice(input.notice, problems);
-  const subjectFullName = input.subjectFullName?.trim() || null;
+  const subjectFullName = giving ? input.subjectFullName?.trim() || null : null;
   if (kz) {
     if (!subjectFullName) problems.push(incomplete('subjectFullName', "the subject's full name"));
     problems.push(...operatorProblems(policy, input.notice.locale));
@@ -224,8 +227,12 @@ function operatorProblems(policy: Policy, locale: Locale): Problem[] {
   return problems;
 }
 
-export function operatorRegistration(policy: Policy): { scheme: string; value: string } | undefined {
-  return policy.operator.registrations.find((r) => r.scheme === 'BIN') ?? policy.operator.registrations.find((r) => r.scheme === 'IIN');
+export function operatorRegistration(policy: Policy): { scheme: 'BIN' | 'IIN'; value: string } | undefined {
+  for (const scheme of ['BIN', 'IIN'] as const) {
+    const registration = policy.operator.registrations.find((r) => r.scheme === scheme);
+    if (registration) return { scheme, value: registration.value };
+  }
+  return undefined;
 }
 
 function incomplete(path: string, what: string): Problem {

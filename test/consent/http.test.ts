@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import { Consents } from '../../src/consent/consents.js';
 import { buildApp } from '../../src/http/app.js';
 import { createTestCustodian, DEMO_POLICY, type TestCustodian } from '../support/custodian.js';
 import { ENGINES, engineSkip } from '../support/engines.js';
@@ -211,6 +212,15 @@ for (const engine of ENGINES) {
         assert.equal(missing.statusCode, 400);
         assert.equal(missing.json().error.code, 'link_invalid');
         assert.equal(await state(id), 'given', 'nothing was withdrawn');
+      });
+
+      it('makes absolute links under the configured public URL', async () => {
+        const { store, keys, journal, policies, clock, ids } = t.custodian;
+        const consents = new Consents({ store, keys, journal, policies, clock, ids, publicUrl: 'https://privacy.example/' });
+        const id = await newSubject(t.custodian, 'unsub-public@example.kz');
+        const link = consents.unsubscribeLink(id, 'marketing');
+        assert.match(link, /^https:\/\/privacy\.example\/unsubscribe\?token=[\w-]+\.[\w-]+$/);
+        assert.deepEqual(consents.unsubscribeHeaders(id, 'marketing'), { 'List-Unsubscribe': `<${link}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' });
       });
 
       it('makes links only for marketing purposes based on consent', async () => {

@@ -90,7 +90,7 @@ for (const engine of ENGINES) {
       const separatePurpose = (await receipt(kz, separate.id)).json().services[0].purposes[0];
       assert.equal(separatePurpose.thirdPartyDisclosure, false);
       assert.equal(separatePurpose.primaryPurpose, false);
-      assert.match(separatePurpose.purpose, /separate consent to cross-border transfer/);
+      assert.match(separatePurpose.purpose, /^Программа лояльности с партнёрами — отдельное согласие на трансграничную передачу$/, 'in the receipt’s language');
     });
 
     it('marks special categories as sensitive and lists them in spiCat', async () => {
@@ -170,7 +170,7 @@ for (const engine of ENGINES) {
       assert.equal(res.headers['content-language'], 'ru');
       const html = res.body;
       assert.match(html, /<html lang="ru">/);
-      for (const text of ['Запись о вашем согласии', 'Согласие дано', 'ТОО «Steppe Market», BIN 240540001232', 'Программа лояльности с партнёрами', 'Передача третьим лицам', 'Partner Rewards GmbH', 'Трансграничная передача', 'Адрес электронной почты', '22 ноября 2027 г.']) {
+      for (const text of ['Запись о вашем согласии', 'Согласие дано', 'ТОО «Steppe Market», БИН 240540001232', 'Программа лояльности с партнёрами', 'Передача третьим лицам', 'Partner Rewards GmbH', 'Трансграничная передача', 'Адрес электронной почты', '22 ноября 2027 г.']) {
         assert.ok(html.includes(text), `ru copy has "${text}"`);
       }
       assert.ok(html.includes('Айгерим &#60;script&#62;alert(1)&#60;/script&#62; Сейітова'), 'the name is shown, escaped');
@@ -179,7 +179,7 @@ for (const engine of ENGINES) {
 
       const kk = await receipt(kz, record.id, '?format=html&locale=kk');
       assert.match(kk.body, /<html lang="kk">/);
-      for (const text of ['Келісіміңіз туралы жазба', 'Келісім берілді', '«Steppe Market» ЖШС', 'Серіктестермен адалдық бағдарламасы', 'Үшінші тұлғаларға беру', 'Иә']) {
+      for (const text of ['Келісіміңіз туралы жазба', 'Келісім берілді', '«Steppe Market» ЖШС, БСН 240540001232', 'Серіктестермен адалдық бағдарламасы', 'Үшінші тұлғаларға беру', 'Иә']) {
         assert.ok(kk.body.includes(text), `kk copy has "${text}"`);
       }
 

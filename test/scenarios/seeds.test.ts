@@ -51,7 +51,7 @@ async function close(h: Harness): Promise<void> {
 function api(h: Harness) {
   const call = async (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object) => {
     const res = await h.app.inject({ method, url, headers: h.headers, ...(payload ? { payload } : {}) });
-    return { status: res.statusCode, body: res.headers['content-type']?.includes('json') ? res.json() : res.body, raw: res.body };
+    return { status: res.statusCode, body: String(res.headers['content-type'] ?? '').includes('json') ? res.json() : res.body, raw: res.body };
   };
   return {
     call,
