@@ -11,6 +11,7 @@ import { envKekProvider, fileKekProvider, type KekProvider } from './crypto/kek-
 import { KeyService } from './crypto/keys.js';
 import { writeCheckpoint } from './journal/checkpoint.js';
 import { Journal } from './journal/journal.js';
+import { diffPolicies, type PolicyChange } from './policy/diff.js';
 import { PolicyVersions, type PublishResult } from './policy/versions.js';
 import { migrateToLatest } from './store/migrations.js';
 import { openStore, type Store } from './store/store.js';
@@ -98,7 +99,28 @@ export async function openCustodian(config: Pick<Config, 'database' | 'masterKey
   }
 }
 
+export interface PolicyPublication extends PublishResult {
+  /** Every change from the previous version, material first. */
+  changes: PolicyChange[];
+  /** Consents marked "renewal needed" because a material change touched their purpose. */
+  renewalsMarked: number;
+}
+
+/**
+ * Publishes a policy and applies what its changes mean: consents under purposes a
+ * material change touches (new category, recipient or transfer, longer retention, new
+ * basis) are marked as needing renewal, so the gate stops relying on them.
+ */
+export async function publishPolicy(custodian: Custodian, source: string, file: string): Promise<PolicyPublication> {
+  const result = await custodian.policies.publish(source, file);
+  if (!result.created || !result.previous) return { ...result, changes: [], renewalsMarked: 0 };
+  const changes = diffPolicies(result.previous.index.policy, result.version.index.policy);
+  const affected = [...new Set(changes.filter((c) => c.kind === 'material' && c.affectsConsents).flatMap((c) => c.purposes))];
+  const marking = await custodian.consents.markRenewalNeeded(custodian.store.db, result.previous.number, result.version.number, affected);
+  return { ...result, changes, renewalsMarked: marking.marked };
+}
+
 /** Publishes the policy file as a new version when it differs from the newest one. */
-export async function publishPolicyFile(custodian: Custodian, path: string): Promise<PublishResult> {
-  return custodian.policies.publish(await readFile(path, 'utf8'), path);
+export async function publishPolicyFile(custodian: Custodian, path: string): Promise<PolicyPublication> {
+  return publishPolicy(custodian, await readFile(path, 'utf8'), path);
 }

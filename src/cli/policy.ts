@@ -28,6 +28,8 @@ export function registerPolicyCommands(program: Command): void {
             ? `Published version ${v.number} of policy "${v.policyId}", effective ${new Date(v.effectiveAt).toISOString()}`
             : `Unchanged: version ${v.number} already holds this policy`,
         );
+        for (const change of result.changes) console.log(`  ${change.kind === 'material' ? 'MATERIAL ' : 'editorial'}  ${change.message}`);
+        if (result.renewalsMarked > 0) console.log(`${result.renewalsMarked} consent(s) now need renewal: see GET /v1/consents/renewals`);
       } finally {
         await custodian.close();
       }

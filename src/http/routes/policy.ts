@@ -4,6 +4,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { publishPolicy } from '../../custodian.js';
 import { CustodianError } from '../../errors.js';
 import type { PublishedPolicy } from '../../policy/versions.js';
 import { LOCALES, type Locale } from '../../policy/model.js';
@@ -33,6 +34,16 @@ const PolicyDocument = Type.Object(
   },
   { additionalProperties: true },
 );
+
+const Publication = Type.Object({
+  version: VersionSummary,
+  created: Type.Boolean(),
+  changes: Type.Array(
+    Type.Object({ kind: Type.String(), code: Type.String(), path: Type.String(), message: Type.String(), purposes: Type.Array(Type.String()), affectsConsents: Type.Boolean() }),
+    { description: 'Changes from the previous version, material first' },
+  ),
+  renewalsMarked: Type.Integer({ description: 'Consents now needing renewal because of a material change' }),
+});
 
 const PublishBody = Type.Object({ source: Type.String({ minLength: 1, maxLength: 1_000_000, description: 'The policy as YAML or JSON text' }) }, { additionalProperties: false });
 
@@ -150,12 +161,17 @@ export const policyRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { 
         description: 'Send the policy as `application/yaml` (or `text/plain`) or as JSON `{ "source": "…" }`. Errors list every compiler diagnostic; nothing is published. Publishing the same policy as the newest version returns 200 and that version.',
         security: [{ bearer: [] }],
         body: PublishBody,
-        response: { 200: Type.Object({ version: VersionSummary, created: Type.Boolean() }), 201: Type.Object({ version: VersionSummary, created: Type.Boolean() }), ...errors },
+        response: { 200: Publication, 201: Publication, ...errors },
       },
     },
     async (request, reply) => {
-      const result = await policies.publish(request.body.source, 'request body');
-      return reply.status(result.created ? 201 : 200).send({ version: summary(result.version), created: result.created });
+      const result = await publishPolicy(custodian, request.body.source, 'request body');
+      return reply.status(result.created ? 201 : 200).send({
+        version: summary(result.version),
+        created: result.created,
+        changes: result.changes.map(({ kind, code, path, message, purposes, affectsConsents }) => ({ kind, code, path, message, purposes, affectsConsents })),
+        renewalsMarked: result.renewalsMarked,
+      });
     },
   );
 };
