@@ -36,6 +36,8 @@ export interface Decision {
 
 /** Operations still allowed on blocked data: it stays stored and may be destroyed. */
 const ALLOWED_WHILE_BLOCKED = new Set<ProcessingOperation>(['storage', 'blocking', 'deletion', 'destruction']);
+/** Operations not refused because older items passed their retention date. */
+const RETENTION_EXEMPT = new Set<ProcessingOperation>(['collection', 'destruction', 'deletion', 'depersonalization', 'blocking']);
 /** Operations that put data into a database, subject to localisation rules. */
 const STORING = new Set<ProcessingOperation>(['collection', 'recording', 'systematization', 'accumulation', 'storage']);
 /** Countries whose law requires their residents' data to be stored at home (94-V 12(2), 152-FZ 18(5)). */
@@ -144,7 +146,8 @@ export function evaluate(index: PolicyIndex, policyVersion: number, request: Dec
     allow.push({ code: BASIS_CODE[basis] ?? 'basis_other', message: `${LAW_NAME[law]}: ${basis}` });
   }
 
-  if (request.operation !== 'destruction' && request.operation !== 'deletion' && request.operation !== 'depersonalization') {
+  // Old items past their date must be destroyed, not used; new data starts its own clock.
+  if (!RETENTION_EXEMPT.has(request.operation)) {
     for (const category of request.categories) {
       const due = context.retentionDue.get(retentionKey(purpose.id, category));
       if (due !== undefined && due <= now) deny.push({ code: 'retention_expired', message: `"${category}" data for "${purpose.id}" passed its retention date ${new Date(due).toISOString().slice(0, 10)}` });

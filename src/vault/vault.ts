@@ -173,6 +173,13 @@ export class Vault {
 
     const result = await this.store.transaction(async (trx) => {
       const subject = await this.activeSubject(trx, subjectId);
+      // Collection is processing too: no consent, a block or a residency rule stops it.
+      const byPurposeInput = new Map<string, Set<string>>();
+      for (const item of items) byPurposeInput.set(item.purpose, (byPurposeInput.get(item.purpose) ?? new Set()).add(item.category));
+      for (const [purpose, categories] of byPurposeInput) {
+        const decision = await this.gate.decide({ subjectId, purpose, operation: 'collection', categories: [...categories] }, trx);
+        if (!decision.allow) throw new CustodianError('denied', `Collection for "${purpose}" is not allowed`, decision.reasons.map((r) => ({ path: r.code, message: r.message })));
+      }
       const key = this.subjectKey(subject);
       const now = this.clock.now();
       const rows = items.map((item) => {

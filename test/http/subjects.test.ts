@@ -79,13 +79,12 @@ for (const engine of ENGINES) {
           items: [
             { category: 'user.name', value: 'Aigerim Nurlanovna', purpose: 'orders', source: 'direct' },
             { category: 'user.contact.address', value: { city: 'Almaty', street: 'Abay 10' }, purpose: 'orders', source: 'direct' },
-            { category: 'user.contact.email', value: 'collect@example.kz', purpose: 'marketing', source: 'direct' },
           ],
         },
       });
       assert.equal(res.statusCode, 201, res.body);
       const body = res.json();
-      assert.equal(body.items.length, 3);
+      assert.equal(body.items.length, 2);
       assert.equal(body.policyVersion, 1);
 
       const orders = await app.inject({ method: 'GET', url: `/v1/subjects/${id}/data?purpose=orders`, headers: auth(admin) });
@@ -104,7 +103,17 @@ for (const engine of ENGINES) {
       // The demo policy keeps order data 3 years from collection.
       assert.equal(items[0].retentionDueAt, '2029-11-22T09:00:00.000Z');
 
-      // Marketing rests on consent, and none has been given: the gate refuses the read.
+      // Marketing rests on consent, and none has been given: the gate refuses collection and reads.
+      const before = await storeSnapshot(t.custodian);
+      const refused = await app.inject({
+        method: 'POST',
+        url: `/v1/subjects/${id}/data`,
+        headers: auth(admin),
+        payload: { items: [{ category: 'user.contact.email', value: 'collect@example.kz', purpose: 'marketing', source: 'direct' }] },
+      });
+      assert.equal(refused.statusCode, 403);
+      assert.deepEqual(refused.json().error.details.map((d: { path: string }) => d.path), ['consent_missing']);
+      assert.deepEqual(await storeSnapshot(t.custodian), before);
       const marketing = await app.inject({ method: 'GET', url: `/v1/subjects/${id}/data?purpose=marketing`, headers: auth(admin) });
       assert.equal(marketing.statusCode, 403);
       assert.equal(marketing.json().error.code, 'denied');

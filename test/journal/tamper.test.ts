@@ -27,7 +27,7 @@ for (const engine of ENGINES) {
       const { id } = await vault.upsertSubject({ identifiers: [{ type: 'email', value: `t${Math.random()}@example.kz` }] }, 'test');
       await vault.collect(id, [{ category: 'user.name', value: 'A', purpose: 'orders', source: 'direct' }], 'test');
       await vault.collect(id, [{ category: 'user.contact.phone_number', value: '+77010000000', purpose: 'orders', source: 'direct' }], 'test');
-      await vault.collect(id, [{ category: 'user.contact.email', value: 'a@b.kz', purpose: 'marketing', source: 'direct' }], 'test');
+      await vault.collect(id, [{ category: 'user.contact.email', value: 'a@b.kz', purpose: 'orders', source: 'direct' }], 'test');
       await vault.readForPurpose(id, 'orders', 'test');
       await t.custodian.checkpoint();
       const rows = await t.custodian.store.db.selectFrom('journal_event').select(['stream', 'seq', 'id']).where('subject_id', '=', id).orderBy('seq').execute();

@@ -103,8 +103,11 @@ for (const engine of ENGINES) {
       it('refuses the transfer until the cross-border and third-party consents are given separately', async () => {
         const a = api(h);
         const id = await a.subject('client@smartprotect.test', { jurisdiction: 'KZ' });
-        await a.collect(id, [{ category: 'user.name', value: 'Aigerim Bekova', purpose: 'contract-performance' }]);
+        // Consent comes first: without it the gate refuses even the collection.
+        const early = await a.call('POST', `/v1/subjects/${id}/data`, { items: [{ category: 'user.name', value: 'Aigerim Bekova', purpose: 'contract-performance', source: 'direct' }] });
+        assert.equal(early.status, 403);
         await a.consent(id, 'contract-performance');
+        await a.collect(id, [{ category: 'user.name', value: 'Aigerim Bekova', purpose: 'contract-performance' }]);
 
         const first = await a.disclose(id, 'contract-third-parties', 'contract-performance', ['user.name']);
         assert.equal(first.status, 403, first.raw);
@@ -158,8 +161,8 @@ for (const engine of ENGINES) {
       it('denies the feedback purpose once consent is withdrawn, while the legal-compliance purpose stands', async () => {
         const a = api(h);
         const id = await a.subject('visitor@wadjet.test', { jurisdiction: 'KZ' });
-        await a.collect(id, [{ category: 'user.name', value: 'Dana Sultanovna', purpose: 'feedback' }]);
         await a.consent(id, 'feedback');
+        await a.collect(id, [{ category: 'user.name', value: 'Dana Sultanovna', purpose: 'feedback' }]);
         assert.equal((await a.decide(id, 'feedback', 'use', ['user.name'])).allow, true);
 
         const withdrawn = await a.call('POST', `/v1/subjects/${id}/consents/feedback/withdraw`, { channel: 'email' });
