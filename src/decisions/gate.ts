@@ -223,6 +223,21 @@ export class PurposeGate {
     return loaded;
   }
 
+  /**
+   * New items only add retention dates; fold them into a cached context instead of
+   * dropping it, so a busy collector does not reload the subject on every call.
+   */
+  noteRetention(subjectId: string, dues: readonly { purpose: string; category: string; due: number }[]): void {
+    const cached = this.cache.get(subjectId);
+    if (!cached) return;
+    const retentionDue = new Map(cached.retentionDue);
+    for (const { purpose, category, due } of dues) {
+      const key = retentionKey(purpose, category);
+      retentionDue.set(key, Math.min(due, retentionDue.get(key) ?? Infinity));
+    }
+    this.cache.replace(subjectId, { ...cached, retentionDue });
+  }
+
   /** Forget what is cached about a subject; called by every service that changes it. */
   invalidate(subjectId: string): void {
     this.cache.invalidate(subjectId);

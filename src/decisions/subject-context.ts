@@ -118,6 +118,12 @@ export class SubjectContextCache {
     this.entries.set(subjectId, { context, loadedAt: performance.now() });
   }
 
+  /** Replaces a cached entry, keeping its age (so the TTL still bounds staleness). */
+  replace(subjectId: string, context: SubjectContext): void {
+    const entry = this.entries.get(subjectId);
+    if (entry) entry.context = context;
+  }
+
   invalidate(subjectId: string): void {
     this.entries.delete(subjectId);
   }

@@ -214,10 +214,10 @@ export class Vault {
           details: { items: group.map((r) => r.id), sources: [...new Set(group.map((r) => r.source))], policyVersion: active.number },
         })),
       );
-      return { ids: rows.map((r) => r.id), policyVersion: active.number };
+      return { ids: rows.map((r) => r.id), policyVersion: active.number, dues: rows.flatMap((r, i) => (r.retention_due_at === null ? [] : [{ purpose: items[i].purpose, category: r.category, due: r.retention_due_at }])) };
     });
-    this.gate.invalidate(subjectId);
-    return result;
+    this.gate.noteRetention(subjectId, result.dues);
+    return { ids: result.ids, policyVersion: result.policyVersion };
   }
 
   /**
