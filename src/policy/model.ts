@@ -111,6 +111,50 @@ export const GDPR_BASES = [
 ] as const;
 export type GdprBasis = (typeof GDPR_BASES)[number];
 
+/** GDPR art. 9(2) conditions for special categories, (a)–(j), named as the language names them. */
+export const GDPR_ART9_CONDITIONS = [
+  'explicit-consent',
+  'employment',
+  'vital-interests',
+  'not-for-profit',
+  'made-public',
+  'legal-claims',
+  'substantial-public-interest',
+  'health-care',
+  'public-health',
+  'archiving-research',
+] as const;
+export type GdprArt9Condition = (typeof GDPR_ART9_CONDITIONS)[number];
+
+/** 94-V art. 7/9 processing conditions. */
+export const KZ_BASES = ['consent', 'contract', 'law', 'court', 'public-task', 'vital-interests', 'statistics', 'journalism', 'public-data'] as const;
+/** 152-FZ art. 6(1) conditions: the Kazakh list plus legitimate interests. */
+export const RU_BASES = [...KZ_BASES, 'legitimate-interests'] as const;
+export type ProcessingCondition = (typeof RU_BASES)[number];
+
+/**
+ * CCPA business purposes (1798.140(e)), the exemptions of 1798.145(a) that let a business
+ * keep or use data regardless of a request (legal compliance, legal claims), a merger or
+ * acquisition (not a sale, 1798.140(ad)(2)(C)), and the two activities consumers can opt
+ * out of (1798.120).
+ */
+export const CCPA_BASES = [
+  'auditing',
+  'security',
+  'debugging',
+  'short-term-use',
+  'performing-services',
+  'advertising-services',
+  'internal-research',
+  'quality-safety',
+  'legal-compliance',
+  'legal-claims',
+  'merger-acquisition',
+  'sale',
+  'sharing',
+] as const;
+export type CcpaPurpose = (typeof CCPA_BASES)[number];
+
 /**
  * Legal basis per law. `kz` and `ru` use the processing conditions of 94-V art. 7 / 152-FZ
  * art. 6 (consent, contract, law, vital interests, public data, statistics…); `ccpa` names

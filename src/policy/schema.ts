@@ -18,7 +18,11 @@ import {
 } from '@sinclair/typebox';
 import {
   DATA_SOURCES,
+  CCPA_BASES,
+  GDPR_ART9_CONDITIONS,
   GDPR_BASES,
+  KZ_BASES,
+  RU_BASES,
   JURISDICTIONS,
   LOCALES,
   PROCESSING_OPERATIONS,
@@ -252,43 +256,6 @@ const SubjectEntrySchema = Type.Union([BuiltinSubjectIdSchema, SubjectDeclaratio
 
 // Purposes -----------------------------------------------------------------------------
 
-const GDPR_ART9_CONDITIONS = [
-  'explicit-consent',
-  'employment',
-  'vital-interests',
-  'not-for-profit',
-  'made-public',
-  'legal-claims',
-  'substantial-public-interest',
-  'health-care',
-  'public-health',
-  'archiving-research',
-] as const;
-
-/** 94-V art. 7/9 and 152-FZ art. 6 conditions, named the same way for both laws. */
-const KZ_BASES = ['consent', 'contract', 'law', 'court', 'public-task', 'vital-interests', 'statistics', 'journalism', 'public-data'] as const;
-const RU_BASES = [...KZ_BASES, 'legitimate-interests'] as const;
-/**
- * CCPA business purposes (1798.140(e)), the exemptions of 1798.145(a) that let a business
- * keep or use data regardless of a request (legal compliance, legal claims), a merger or
- * acquisition (not a sale, 1798.140(ad)(2)(C)), and the two activities consumers can opt
- * out of.
- */
-const CCPA_BASES = [
-  'auditing',
-  'security',
-  'debugging',
-  'short-term-use',
-  'performing-services',
-  'advertising-services',
-  'internal-research',
-  'quality-safety',
-  'legal-compliance',
-  'legal-claims',
-  'merger-acquisition',
-  'sale',
-  'sharing',
-] as const;
 
 const LegalBasisSchema = strictObject(
   {

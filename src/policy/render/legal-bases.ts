@@ -3,48 +3,11 @@
  * Russian and CCPA bases as strings; these are the values the notice knows how to
  * explain. A value outside them is the operator's own wording and is shown as written.
  */
-import { GDPR_BASES, type GdprBasis, type Jurisdiction, type LegalBasis } from '../model.js';
+import { CCPA_BASES, type CcpaPurpose, GDPR_ART9_CONDITIONS, GDPR_BASES, type GdprArt9Condition, type GdprBasis, type Jurisdiction, type LegalBasis, type ProcessingCondition, RU_BASES } from '../model.js';
 import type { Messages } from './messages.js';
 import type { Citation } from './rights.js';
 
-/**
- * Processing conditions of 94-V art. 7/9 and 152-FZ art. 6(1), named as the policy
- * language names them (`schema.ts`); `legitimate-interests` exists under 152-FZ only.
- */
-export const PROCESSING_CONDITIONS = [
-  'consent',
-  'contract',
-  'law',
-  'court',
-  'public-task',
-  'vital-interests',
-  'statistics',
-  'journalism',
-  'public-data',
-  'legitimate-interests',
-] as const;
-export type ProcessingCondition = (typeof PROCESSING_CONDITIONS)[number];
-
-/**
- * Business purposes of Cal. Civ. Code § 1798.140(e), the exemptions of § 1798.145(a),
- * a merger or acquisition (§ 1798.140(ad)(2)(C)), and selling and sharing (§ 1798.120).
- */
-export const CCPA_PURPOSES = [
-  'auditing',
-  'security',
-  'debugging',
-  'short-term-use',
-  'performing-services',
-  'advertising-services',
-  'internal-research',
-  'quality-safety',
-  'legal-compliance',
-  'legal-claims',
-  'merger-acquisition',
-  'sale',
-  'sharing',
-] as const;
-export type CcpaPurpose = (typeof CCPA_PURPOSES)[number];
+export type { CcpaPurpose, GdprArt9Condition, ProcessingCondition } from '../model.js';
 
 const CCPA_SECTIONS: Readonly<Partial<Record<CcpaPurpose, string>>> = {
   'legal-compliance': '1798.145(a)',
@@ -54,20 +17,8 @@ const CCPA_SECTIONS: Readonly<Partial<Record<CcpaPurpose, string>>> = {
   sharing: '1798.120',
 };
 
-/** GDPR art. 9(2) conditions for special categories, by point. */
-export const GDPR_ART9_CONDITIONS = {
-  'explicit-consent': 'a',
-  employment: 'b',
-  'vital-interests': 'c',
-  'not-for-profit': 'd',
-  'made-public': 'e',
-  'legal-claims': 'f',
-  'substantial-public-interest': 'g',
-  'health-care': 'h',
-  'public-health': 'i',
-  'archiving-research': 'j',
-} as const;
-export type GdprArt9Condition = keyof typeof GDPR_ART9_CONDITIONS;
+/** The point of GDPR art. 9(2) each condition is: its position in the list, (a)–(j). */
+const ART9_POINT = Object.fromEntries(GDPR_ART9_CONDITIONS.map((c, i) => [c, String.fromCharCode(97 + i)])) as Record<GdprArt9Condition, string>;
 
 const GDPR_POINTS: Readonly<Record<GdprBasis, string>> = {
   consent: 'a',
@@ -91,11 +42,11 @@ export interface StatedBasis {
 }
 
 function isCondition(value: string): value is ProcessingCondition {
-  return (PROCESSING_CONDITIONS as readonly string[]).includes(value);
+  return (RU_BASES as readonly string[]).includes(value);
 }
 
 function isCcpaPurpose(value: string): value is CcpaPurpose {
-  return (CCPA_PURPOSES as readonly string[]).includes(value);
+  return (CCPA_BASES as readonly string[]).includes(value);
 }
 
 function isGdprBasis(value: string): value is GdprBasis {
@@ -134,10 +85,10 @@ export function describeBasis(law: BasisLaw, value: string, messages: Messages, 
 
 /** The GDPR art. 9(2) condition a purpose declares for special categories, in words. */
 export function describeArt9(value: string, messages: Messages, gdprLaw: Jurisdiction = 'EU'): { title: string; citation?: Citation } {
-  return value in GDPR_ART9_CONDITIONS
+  return value in ART9_POINT
     ? {
         title: messages.legalBases.gdprArt9Conditions[value as GdprArt9Condition],
-        citation: { law: gdprLaw, article: `9(2)(${GDPR_ART9_CONDITIONS[value as GdprArt9Condition]})` },
+        citation: { law: gdprLaw, article: `9(2)(${ART9_POINT[value as GdprArt9Condition]})` },
       }
     : { title: value };
 }
