@@ -200,6 +200,10 @@ export interface Purpose {
   categories: string[];
   subjects: string[];
   operations: ProcessingOperation[];
+  /**
+   * Decisions are made by automated means with legal or similarly significant effect on
+   * the person (GDPR art. 22, 94-V art. 19-1): the notice says so and names the right to object.
+   */
   automated: boolean;
   marketing: boolean;
   /** Present when any applicable basis is consent. */
