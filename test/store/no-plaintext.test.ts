@@ -20,6 +20,9 @@ const MARKERS = {
   name: 'Zarina Plaintextcheckova',
   address: 'Plaintextcheck street 42',
   badValue: 'Rejectedvalue Plaintextcheck',
+  consentName: 'Zarina Consentnamecheck Nurlanovna',
+  rectified: 'Zarina Rectifiedcheckova',
+  street: 'Depersonalizedcheck avenue 7',
 };
 
 for (const engine of ENGINES) {
@@ -27,6 +30,7 @@ for (const engine of ENGINES) {
     let t: TestCustodian;
     let log = '';
     const bodies: string[] = [];
+    let metrics = '';
 
     before(async () => {
       t = await createTestCustodian(engine);
@@ -56,8 +60,31 @@ for (const engine of ENGINES) {
       await call('POST', `/v1/subjects/${id}/data`, { items: [{ category: 'user.name', value: MARKERS.badValue, purpose: 'profiling', source: 'direct' }] });
       await call('POST', `/v1/subjects/${id}/data`, { items: [{ category: 'user.name', value: MARKERS.badValue, purpose: 'orders', source: 'direct', extra: MARKERS.badValue }] });
       await call('POST', '/v1/subjects', { identifiers: [{ type: 'email', value: `not-an-email ${MARKERS.badValue}` }] });
+      // Consent with the subject's full name (94-V art. 8(4)), a receipt and its readable copy.
+      const version = t.custodian.policies.active().number;
+      const consent = await call('POST', `/v1/subjects/${id}/consents`, {
+        purpose: 'marketing',
+        decision: 'give',
+        channel: 'web-form',
+        subjectFullName: MARKERS.consentName,
+        categories: ['user.name', 'user.contact.email'],
+        validity: 'P1Y',
+        scope: { thirdParties: false, crossBorder: false, publicDissemination: false },
+        notice: { policyVersion: version, locale: 'en', text: 'News and offers by e-mail' },
+      });
+      assert.equal(consent.statusCode, 201, consent.body);
+      await call('GET', `/v1/consents/${consent.json().id}/receipt`);
+      // Rectification, a disclosure, and depersonalization of an address.
+      const items = (await call('GET', `/v1/subjects/${id}/data?purpose=orders`)).json().items as { id: string; category: string }[];
+      const nameItem = items.find((i) => i.category === 'user.name')!;
+      assert.equal((await app.inject({ method: 'PATCH', url: `/v1/subjects/${id}/data/${nameItem.id}`, headers, payload: { value: MARKERS.rectified } })).statusCode, 200);
+      assert.equal((await call('POST', '/v1/disclosures', { subjectId: id, recipient: 'courier', purpose: 'orders', categories: ['user.name'] })).statusCode, 201);
+      const other = (await call('POST', '/v1/subjects', { identifiers: [{ type: 'email', value: 'deperson.plaintextcheck@example.kz' }] })).json().id;
+      await call('POST', `/v1/subjects/${other}/data`, { items: [{ category: 'user.contact.address', value: { city: 'Almaty', street: MARKERS.street }, purpose: 'orders', source: 'direct' }] });
+      assert.equal((await call('POST', `/v1/subjects/${other}/depersonalize`, {})).statusCode, 200);
       const read = await call('GET', `/v1/subjects/${id}/data?purpose=orders`);
-      assert.equal(read.json().items.find((i: { category: string }) => i.category === 'user.name').value, MARKERS.name, 'the value is readable through the API');
+      assert.equal(read.json().items.find((i: { category: string }) => i.category === 'user.name').value, MARKERS.rectified, 'the value is readable through the API');
+      metrics = (await call('GET', '/metrics')).body;
       await t.custodian.checkpoint();
       await app.close();
     });
@@ -84,6 +111,12 @@ for (const engine of ENGINES) {
     it('the log holds none of the values', () => {
       assert.ok(log.includes('"statusCode":201'), 'requests were logged');
       assert.deepEqual(leaks(log), []);
+    });
+
+    it('the metrics hold none of the values and no subject ids', () => {
+      assert.match(metrics, /custodian_decisions_total\{operation="collection",outcome="allow",purpose="orders"\}/);
+      assert.deepEqual(leaks(metrics), []);
+      assert.ok(!/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-/.test(metrics));
     });
 
     it('error bodies hold none of the values', () => {
