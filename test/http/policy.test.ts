@@ -114,6 +114,12 @@ for (const engine of ENGINES) {
       assert.ok(JSON.stringify(renewals).includes(id), JSON.stringify(renewals));
     });
 
+    it('declares Global Privacy Control support at /.well-known/gpc.json', async () => {
+      const res = await app.inject({ method: 'GET', url: '/.well-known/gpc.json' });
+      assert.equal(res.statusCode, 200);
+      assert.deepEqual(res.json(), { gpc: true, lastUpdate: new Date(t.custodian.policies.active().publishedAt).toISOString().slice(0, 10) });
+    });
+
     it('publishes the JSON Schema of the language', async () => {
       const res = await app.inject({ method: 'GET', url: '/schemas/policy.json' });
       assert.equal(res.statusCode, 200);

@@ -164,6 +164,23 @@ const gpcHeader = (request: FastifyRequest) => request.headers['sec-gpc'] === '1
 export const consentRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { custodian }) => {
   const { consents, apiKeys } = custodian;
 
+  // GPC spec §3.5: a site declares that it honours the signal. Custodian does (see /v1/subjects/{id}/gpc).
+  app.get(
+    '/.well-known/gpc.json',
+    {
+      schema: {
+        tags: ['consents'],
+        summary: 'Global Privacy Control support resource',
+        response: { 200: Type.Object({ gpc: Type.Boolean(), lastUpdate: Type.String({ format: 'date' }) }) },
+      },
+    },
+    async () => {
+      const published = custodian.policies.list();
+      const last = published.length > 0 ? custodian.policies.active().publishedAt : custodian.clock.now();
+      return { gpc: true, lastUpdate: new Date(last).toISOString().slice(0, 10) };
+    },
+  );
+
   // RFC 8058 one-click unsubscribe posts an HTML-form body; so does the confirmation page.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
