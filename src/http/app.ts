@@ -62,6 +62,8 @@ export async function buildApp(custodian: Custodian, options: AppOptions = {}): 
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  // Browsers ask for it on every page; answering "no icon" keeps logs and consoles clean.
+  app.get('/favicon.ico', { schema: { hide: true } }, async (_request, reply) => reply.status(204).send());
 
   await app.register(healthRoutes, { custodian });
   await app.register(policyRoutes, { custodian });
