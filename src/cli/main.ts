@@ -93,6 +93,19 @@ journal
     }
   });
 journal
+  .command('public-key')
+  .description('Print the journal signing public key (Ed25519, PEM) so auditors can check exported checkpoints outside Custodian')
+  .action(async () => {
+    const custodian = await openCustodian(loadConfig());
+    try {
+      const der = Buffer.from(custodian.keys.journalPublicKey, 'base64');
+      console.log(`# ${custodian.keys.journalKeyId}`);
+      console.log(`-----BEGIN PUBLIC KEY-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END PUBLIC KEY-----`);
+    } finally {
+      await custodian.close();
+    }
+  });
+journal
   .command('checkpoint')
   .description('Sign a checkpoint over the current heads of every journal stream')
   .action(async () => {

@@ -7,7 +7,7 @@
  *
  * Rotating the KEK re-wraps these small keys; personal-data values are never re-encrypted.
  */
-import { createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
+import { createHash, createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/tables.js';
 import { newDataKey, open, seal, wrapContext } from './envelope.js';
@@ -19,6 +19,11 @@ export type SystemKeyPurpose = (typeof SYSTEM_KEYS)[number];
 export interface WrappedKey {
   kekId: string;
   wrapped: string;
+}
+
+/** A short, stable name for a journal signing key: a hash of its public half. */
+export function journalKeyId(spkiBase64: string): string {
+  return `ed25519:${createHash('sha256').update(`custodian/key-id\u0000${spkiBase64}`).digest('hex').slice(0, 16)}`;
 }
 
 export class KeyService {
@@ -55,8 +60,12 @@ export class KeyService {
       if (row.purpose === 'link-signing') this.linkKey = material;
       if (row.purpose === 'journal-signing') {
         this.signingKey = createPrivateKey({ key: material, format: 'der', type: 'pkcs8' });
-        this.verifyKey = createPublicKey({ key: Buffer.from(row.public_key!, 'base64'), format: 'der', type: 'spki' });
-        this.signingKeyId = `ed25519:${createHmac('sha256', 'custodian/key-id').update(row.public_key!).digest('hex').slice(0, 16)}`;
+        // The public half is derived from the wrapped (authenticated) private key, never
+        // trusted from the stored column: a writer with database access could swap it.
+        this.verifyKey = createPublicKey(this.signingKey);
+        const spki = this.verifyKey.export({ format: 'der', type: 'spki' }).toString('base64');
+        if (row.public_key !== spki) throw new Error('key_material.public_key does not match the journal signing key: the database was tampered with');
+        this.signingKeyId = journalKeyId(spki);
       }
     }
   }
@@ -91,6 +100,11 @@ export class KeyService {
   /** HMAC for signed links (one-click unsubscribe and the like). */
   linkMac(payload: string): string {
     return createHmac('sha256', this.loaded(this.linkKey)).update(payload).digest('base64url');
+  }
+
+  /** The journal signing public key (SPKI DER, base64), for verifiers outside Custodian. */
+  get journalPublicKey(): string {
+    return this.loaded(this.verifyKey).export({ format: 'der', type: 'spki' }).toString('base64');
   }
 
   get journalKeyId(): string {

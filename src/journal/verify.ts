@@ -96,6 +96,10 @@ export async function verifyJournal(db: Kysely<Database>, keys: KeyService, onPr
 
   for (const checkpoint of checkpoints) {
     const digestOk = headsDigest(checkpoint.at, checkpoint.heads) === checkpoint.digest;
+    if (checkpoint.keyId !== keys.journalKeyId) {
+      problems.push({ stream: '*', seq: 0, eventId: null, problem: `checkpoint ${checkpoint.id} names key ${checkpoint.keyId}, not this journal's signing key ${keys.journalKeyId}` });
+      continue;
+    }
     if (!digestOk || !keys.verifyJournal(Buffer.from(checkpoint.digest, 'hex'), checkpoint.signature)) {
       problems.push({ stream: '*', seq: 0, eventId: null, problem: `checkpoint ${checkpoint.id} has an invalid signature` });
       continue;

@@ -51,7 +51,7 @@ for (const engine of ENGINES) {
       assert.equal(new URL(page.url()).hash, target);
       assert.equal(await page.locator(target).count(), 1);
       // Every table is captioned and readable: no cell overflows the page width.
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+      const overflow = await page.evaluate('document.documentElement.scrollWidth > window.innerWidth + 1');
       assert.equal(overflow, false);
       await page.emulateMedia({ media: 'print' });
       const pdf = await page.pdf({ format: 'A4' });

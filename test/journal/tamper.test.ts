@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { sql } from 'kysely';
+import { journalKeyId, KeyService } from '../../src/crypto/keys.js';
 import { eventHash } from '../../src/journal/journal.js';
 import { verifyJournal } from '../../src/journal/verify.js';
 import { cliEnv, runCli } from '../support/cli.js';
@@ -105,6 +107,26 @@ for (const engine of ENGINES) {
       const report = await verify();
       assert.equal(report.ok, false);
       assert.match(report.problems[0].problem, /invalid signature/);
+    });
+
+    it('detects checkpoints re-signed with a key swapped into the database', async () => {
+      const attacker = generateKeyPairSync('ed25519');
+      const spki = attacker.publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
+      const checkpoint = await db().selectFrom('journal_checkpoint').selectAll().executeTakeFirstOrThrow();
+      await db()
+        .updateTable('journal_checkpoint')
+        .set({ key_id: journalKeyId(spki), signature: sign(null, Buffer.from(checkpoint.digest, 'hex'), attacker.privateKey).toString('base64') })
+        .execute();
+      const report = await verify();
+      assert.equal(report.ok, false);
+      assert.match(report.problems[0].problem, /names key ed25519:[0-9a-f]{16}, not this journal's signing key/);
+
+      // Swapping the stored public key too is caught when keys load: the public half is
+      // derived from the wrapped private key, not read from the database.
+      await db().updateTable('key_material').set({ public_key: spki }).where('purpose', '=', 'journal-signing').execute();
+      await assert.rejects(new KeyService(t.custodian.keys.keks).load(db(), Date.now()), /does not match the journal signing key/);
+      const original = t.custodian.keys.journalPublicKey;
+      await db().updateTable('key_material').set({ public_key: original }).where('purpose', '=', 'journal-signing').execute();
     });
 
     it('`custodian journal verify` exits 0 when intact and 1 naming the event when tampered', async () => {
