@@ -14,6 +14,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { GdprBasis, Jurisdiction, LegalBasis, Policy, PolicyIndex, ProcessingOperation, Purpose, Recipient } from '../policy/model.js';
 import type { PolicyVersions } from '../policy/versions.js';
+import { homeRegion, isCrossBorder } from '../policy/compile-transfers.js';
 import type { Metrics } from '../reports/metrics.js';
 import type { Database } from '../store/tables.js';
 import type { Reason } from './reasons.js';
@@ -34,8 +35,12 @@ export interface Decision {
   policyVersion: number;
 }
 
-/** Operations still allowed on blocked data: it stays stored and may be destroyed. */
-const ALLOWED_WHILE_BLOCKED = new Set<ProcessingOperation>(['storage', 'blocking', 'deletion', 'destruction']);
+/**
+ * Operations still allowed on blocked data. 94-V art. 1 defines blocking as stopping
+ * collection, change, use, dissemination, depersonalization and destruction: the data
+ * stays stored, and that is all, until the block is lifted.
+ */
+const ALLOWED_WHILE_BLOCKED = new Set<ProcessingOperation>(['storage', 'blocking']);
 /** Operations not refused because older items passed their retention date. */
 const RETENTION_EXEMPT = new Set<ProcessingOperation>(['collection', 'destruction', 'deletion', 'depersonalization', 'blocking']);
 /** Operations that put data into a database, subject to localisation rules. */
@@ -133,6 +138,11 @@ export function evaluate(index: PolicyIndex, policyVersion: number, request: Dec
         consentChecked = true;
         const problem = consentProblem(purpose, consent, now);
         if (problem) deny.push(problem);
+        else if (consent && consent.categories.length > 0) {
+          for (const category of request.categories) {
+            if (!consent.categories.includes(category)) deny.push({ code: 'consent_category_not_covered', message: `the consent to "${purpose.id}" does not list "${category}"` });
+          }
+        }
       }
     } else if (basis === 'legitimate-interests' && prefs.objections.has(purpose.id)) {
       deny.push({ code: 'objection_upheld', message: `the subject objected to "${purpose.id}" (legitimate interests)` });
@@ -159,8 +169,9 @@ export function evaluate(index: PolicyIndex, policyVersion: number, request: Dec
     deny.push({ code: 'residency_storage', message: `data of ${context.jurisdiction} residents must be stored in ${context.jurisdiction}, but the operator stores in ${storageRegion}` });
   }
 
-  if (request.operation === 'transfer' && request.recipient !== undefined) {
-    checkTransfer(index, purpose, request, consent, laws, deny, allow);
+  if (request.operation === 'transfer') {
+    if (request.recipient === undefined) deny.push({ code: 'recipient_required', message: 'a transfer must name its recipient' });
+    else checkTransfer(index, purpose, request, consent, laws, deny, allow);
   }
   return done();
 }
@@ -177,10 +188,15 @@ function checkTransfer(index: PolicyIndex, purpose: Purpose, request: DecisionRe
   for (const category of request.categories) {
     if (recipient.categories.length > 0 && !recipient.categories.includes(category)) deny.push({ code: 'category_not_declared_for_recipient', message: `category "${category}" is not declared for recipient "${recipient.id}"` });
   }
-  const home = index.policy.operator.storageRegion ?? index.policy.operator.country;
-  const crossBorder = home !== undefined && recipient.country !== home;
+  const crossBorder = isCrossBorder(recipient.country, homeRegion(index.policy.operator));
   const kz = laws.includes('kz');
   const consentBased = laws.some((law) => purpose.legalBasis[law] === 'consent');
+  const thirdParty = recipient.kind === 'third-party' || recipient.kind === 'group-company';
+  // Whatever the law, a consent-based transfer must be within what the person agreed to.
+  if (consentBased && consent?.state === 'given') {
+    if (thirdParty && !consent.scope.thirdParties) deny.push({ code: 'consent_scope_not_covered', message: `the consent to "${purpose.id}" does not cover transfers to third parties` });
+    if (crossBorder && !consent.scope.crossBorder) deny.push({ code: 'consent_scope_not_covered', message: `the consent to "${purpose.id}" does not cover transfers abroad` });
+  }
   if (crossBorder) {
     if (!recipient.safeguard || recipient.safeguard === 'none') {
       deny.push({ code: 'transfer_without_safeguard', message: `transfer to ${recipient.country} ("${recipient.id}") has no safeguard` });
@@ -192,7 +208,7 @@ function checkTransfer(index: PolicyIndex, purpose: Purpose, request: DecisionRe
       deny.push({ code: 'cross_border_consent_missing', message: `transfer to ${recipient.country} needs the subject's separate consent to cross-border transfer` });
     }
   }
-  if (kz && consentBased && (recipient.kind === 'third-party' || recipient.kind === 'group-company') && !(consent?.state === 'given' && consent.separate.thirdParties)) {
+  if (kz && consentBased && thirdParty && !(consent?.state === 'given' && consent.separate.thirdParties)) {
     deny.push({ code: 'third_party_consent_missing', message: `transfer to third party "${recipient.id}" needs the subject's separate consent (94-V art. 7(6))` });
   }
 }

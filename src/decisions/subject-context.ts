@@ -24,6 +24,8 @@ export interface ConsentFacts {
   scope: ScopeFlags;
   /** Scopes covered by a consent given separately from the main one. */
   separate: ScopeFlags;
+  /** The data the consent lists (94-V art. 8(4)); empty means all the purpose declares. */
+  categories: readonly string[];
 }
 
 export interface PreferenceFacts {

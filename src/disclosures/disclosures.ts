@@ -10,6 +10,7 @@ import type { Clock, IdSource } from '../clock.js';
 import type { PurposeGate } from '../decisions/gate.js';
 import { CustodianError, notFound } from '../errors.js';
 import type { Journal } from '../journal/journal.js';
+import { homeRegion, isCrossBorder } from '../policy/compile-transfers.js';
 import type { PolicyVersions } from '../policy/versions.js';
 import type { Store } from '../store/store.js';
 import type { Database } from '../store/tables.js';
@@ -75,14 +76,14 @@ export class Disclosures {
       const decision = await this.gate.decide({ subjectId: input.subjectId, purpose: input.purpose, operation: 'transfer', categories: input.categories, recipient: input.recipient }, trx);
       if (!decision.allow) throw new CustodianError('denied', `Transfer to "${input.recipient}" for "${input.purpose}" is not allowed`, decision.reasons.map((r) => ({ path: r.code, message: r.message })));
       const recipient = active.index.recipient(input.recipient)!;
-      const home = active.index.policy.operator.storageRegion ?? active.index.policy.operator.country;
+      const crossBorder = isCrossBorder(recipient.country, homeRegion(active.index.policy.operator));
       const row: DisclosureTable = {
         id: this.ids.next(),
         subject_id: input.subjectId,
         recipient_id: recipient.id,
         recipient_kind: recipient.kind,
         country: recipient.country,
-        cross_border: home !== undefined && recipient.country !== home ? 1 : 0,
+        cross_border: crossBorder ? 1 : 0,
         safeguard: recipient.safeguard ?? null,
         purpose: input.purpose,
         categories: JSON.stringify([...new Set(input.categories)]),

@@ -145,7 +145,6 @@ const migrations: Record<string, Migration> = {
         .addColumn('transform', 'text', (c) => c.notNull())
         .addColumn('purposes', 'text', (c) => c.notNull())
         .addColumn('collected_month', 'text', (c) => c.notNull())
-        .addColumn('batch_id', 'text', (c) => c.notNull())
         .execute();
     },
   },

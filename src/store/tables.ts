@@ -79,7 +79,6 @@ export interface DepersonalizedRecordTable {
   purposes: string;
   /** Month of collection (YYYY-MM), coarse on purpose. */
   collected_month: string;
-  batch_id: string;
 }
 
 export interface JournalEventTable {

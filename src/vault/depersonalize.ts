@@ -4,7 +4,9 @@
  * a birth date to its year or an age band, an address or location to its city, a direct
  * identifier suppressed, anything else replaced by a keyed hash whose key exists only for
  * the batch and is then dropped — and lands in `depersonalized_record`, which has no
- * subject id, no item id and only the month of collection. The original is destroyed.
+ * subject id, no item id, no batch and only the month of collection. The original is
+ * destroyed. (Rows still land in the store in the order they are written; releasing them in
+ * shuffled batches mixed across subjects is future work.)
  * Depersonalizing a whole subject also deletes its identifiers and destroys its data key.
  */
 import { createHmac, randomBytes } from 'node:crypto';
@@ -91,7 +93,6 @@ export class Depersonalizer {
     const wholeSubject = !request.itemIds && !request.categories;
     const now = this.clock.now();
     const batchKey = randomBytes(32);
-    const batchId = this.ids.next();
 
     const result = await this.store.transaction(async (trx) => {
       const subject = await trx.selectFrom('subject').selectAll().where('id', '=', subjectId).executeTakeFirst();
@@ -105,6 +106,15 @@ export class Depersonalizer {
         const found = new Set(rows.map((r) => r.id));
         const missing = request.itemIds.map((id, i) => ({ id, i })).filter(({ id }) => !found.has(id));
         if (missing.length > 0) throw new CustodianError('not_found', 'Some items do not exist or are not active', missing.map(({ i }) => ({ path: `itemIds[${i}]`, message: 'no active item with this id' })));
+      }
+      // A block stops depersonalization too (94-V art. 1). Consent or purpose rules do not:
+      // depersonalizing is how data leaves processing when those end.
+      const byPurpose = new Map<string, Set<string>>();
+      for (const row of rows) for (const purpose of JSON.parse(row.purposes) as string[]) byPurpose.set(purpose, (byPurpose.get(purpose) ?? new Set()).add(row.category));
+      for (const [purpose, categories] of byPurpose) {
+        const decision = await this.gate.decide({ subjectId, purpose, operation: 'depersonalization', categories: [...categories] }, trx);
+        const blocked = decision.reasons.filter((r) => r.code === 'subject_blocked' || r.code === 'category_blocked');
+        if (blocked.length > 0) throw new CustodianError('denied', 'Blocked data cannot be depersonalized until the block is lifted', blocked.map((r) => ({ path: r.code, message: r.message })));
       }
       const key = this.keys.subjectKey(subjectId, { kekId: subject.kek_id, wrapped: subject.wrapped_key });
       const used: Record<string, Transform> = {};
@@ -120,7 +130,6 @@ export class Depersonalizer {
           transform,
           purposes: row.purposes,
           collected_month: new Date(Number(row.collected_at)).toISOString().slice(0, 7),
-          batch_id: batchId,
         };
       });
       // Insert in the order of the fresh random ids, so row order does not mirror the items.

@@ -329,7 +329,7 @@ export class Vault {
 }
 
 interface ItemProblem extends ErrorDetail {
-  code: 'purpose_not_declared' | 'category_not_declared' | 'category_not_allowed_for_purpose' | 'operation_not_allowed';
+  code: 'purpose_not_declared' | 'category_not_declared' | 'category_not_allowed_for_purpose' | 'operation_not_allowed' | 'source_not_declared';
 }
 
 function checkItem(policy: PolicyIndex, item: CollectItemInput, path: string, operation: ProcessingOperation): ItemProblem[] {
@@ -340,6 +340,8 @@ function checkItem(policy: PolicyIndex, item: CollectItemInput, path: string, op
   else if (purpose && !purpose.categories.includes(item.category))
     problems.push({ code: 'category_not_allowed_for_purpose', path: `${path}.category`, message: `category "${item.category}" is not declared for purpose "${item.purpose}"` });
   if (purpose && !purpose.operations.includes(operation)) problems.push({ code: 'operation_not_allowed', path: `${path}.purpose`, message: `purpose "${item.purpose}" does not allow ${operation}` });
+  if (purpose && purpose.sources.length > 0 && !purpose.sources.includes(item.source))
+    problems.push({ code: 'source_not_declared', path: `${path}.source`, message: `purpose "${item.purpose}" does not declare ${item.source} as a source of its data` });
   return problems;
 }
 

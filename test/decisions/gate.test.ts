@@ -18,7 +18,7 @@ const NOW = Date.parse('2026-11-22T12:00:00Z');
 const DAY = 86_400_000;
 
 const NO_SCOPE = { thirdParties: false, crossBorder: false, publicDissemination: false };
-const given = (extra: Partial<ConsentFacts> = {}): ConsentFacts => ({ state: 'given', validUntil: null, scope: NO_SCOPE, separate: NO_SCOPE, ...extra });
+const given = (extra: Partial<ConsentFacts> = {}): ConsentFacts => ({ state: 'given', validUntil: null, scope: NO_SCOPE, separate: NO_SCOPE, categories: [], ...extra });
 
 function context(overrides: Partial<SubjectContext> & { prefs?: Partial<PreferenceFacts> } = {}): SubjectContext {
   const { prefs, ...rest } = overrides;
@@ -69,10 +69,11 @@ describe('purpose gate', () => {
     assert.deepEqual(codes({ categories: ['user.name', 'user.device.cookie_id'] }), ['category_not_declared_for_purpose']);
   });
 
-  it('denies use of blocked data but lets it be stored and destroyed', () => {
+  it('denies use, depersonalization and destruction of blocked data, but keeps it stored (94-V art. 1)', () => {
     assert.deepEqual(codes({}, context({ blockedAll: true })), ['subject_blocked']);
     assert.deepEqual(codes({ operation: 'storage' }, context({ blockedAll: true })), ['basis_contract', 'basis_contract', 'basis_other']);
-    assert.equal(decide({ operation: 'destruction' }, context({ blockedAll: true })).allow, true);
+    assert.deepEqual(codes({ operation: 'destruction' }, context({ blockedAll: true })), ['subject_blocked']);
+    assert.deepEqual(codes({ operation: 'depersonalization' }, context({ blockedAll: true })), ['subject_blocked']);
     assert.deepEqual(codes({ categories: ['user.name', 'user.contact.email'] }, context({ blockedCategories: new Set(['user.contact.email']) })), ['category_blocked']);
     assert.equal(decide({ categories: ['user.name'] }, context({ blockedCategories: new Set(['user.contact.email']) })).allow, true);
   });
@@ -95,6 +96,15 @@ describe('purpose gate', () => {
       assert.deepEqual(codes(marketing, withConsent(given({ state: 'expired' }))), ['consent_expired']);
       assert.deepEqual(codes(marketing, withConsent(given({ validUntil: NOW - DAY }))), ['consent_expired']);
       assert.deepEqual(codes(marketing, withConsent(given({ state: 'renewal-needed' }))), ['consent_renewal_needed']);
+    });
+
+    it('denies categories the consent does not list', () => {
+      const ctx = withConsent(given({ categories: ['user.contact.email'] }));
+      assert.equal(decide(marketing, ctx).allow, true);
+      const analytics = context({ prefs: { consents: new Map([['analytics', given({ categories: ['user.device.cookie_id'] })]]) } });
+      assert.equal(decide({ purpose: 'analytics', categories: ['user.device.cookie_id'] }, analytics).allow, true);
+      const narrow = withConsent(given({ categories: ['user.name'] }));
+      assert.deepEqual(codes(marketing, narrow), ['consent_category_not_covered']);
     });
 
     it('allows with a valid consent', () => {
@@ -149,6 +159,27 @@ describe('purpose gate', () => {
       assert.deepEqual(codes(transfer('eu-cloud', ['user.contact.phone_number'])), ['category_not_declared_for_recipient']);
     });
 
+    it('denies a transfer that names no recipient', () => {
+      assert.deepEqual(codes({ operation: 'transfer' }), ['recipient_required']);
+    });
+
+    it('keeps a consent-based transfer within what the person agreed to', () => {
+      const analytics = transfer('us-ads', ['user.device.cookie_id'], 'analytics');
+      const kz = context({ jurisdiction: 'KZ', prefs: { consents: new Map([['analytics', given({ scope: { thirdParties: false, crossBorder: true, publicDissemination: false }, separate: { thirdParties: true, crossBorder: true, publicDissemination: false } })]]) } });
+      assert.deepEqual(codes(analytics, kz), ['consent_scope_not_covered']);
+    });
+
+    it('treats the EEA as one region', () => {
+      const inEu = withPolicy((p) => {
+        p.operator.storageRegion = 'DE';
+        p.recipients.find((r) => r.id === 'eu-cloud')!.country = 'FR';
+        p.recipients.find((r) => r.id === 'eu-cloud')!.safeguard = undefined;
+      });
+      const d = decide(transfer('eu-cloud'), context({ jurisdiction: 'EU' }), inEu);
+      assert.equal(d.allow, true, JSON.stringify(d.reasons));
+      assert.ok(!d.reasons.some((r) => r.code === 'safeguard'));
+    });
+
     it('denies a cross-border transfer without a safeguard', () => {
       const bare = withPolicy((p) => (p.recipients.find((r) => r.id === 'eu-cloud')!.safeguard = 'none'));
       assert.deepEqual(codes(transfer('eu-cloud'), context(), bare), ['transfer_without_safeguard']);
@@ -158,7 +189,8 @@ describe('purpose gate', () => {
       const analytics = transfer('us-ads', ['user.device.cookie_id'], 'analytics');
       const plain = context({ prefs: { consents: new Map([['analytics', given({ scope: { thirdParties: true, crossBorder: true, publicDissemination: false } })]]) } });
       assert.deepEqual(codes(analytics, plain), ['cross_border_consent_missing', 'third_party_consent_missing']);
-      const separate = context({ prefs: { consents: new Map([['analytics', given({ separate: { thirdParties: true, crossBorder: true, publicDissemination: false } })]]) } });
+      const both = { thirdParties: true, crossBorder: true, publicDissemination: false };
+      const separate = context({ prefs: { consents: new Map([['analytics', given({ scope: both, separate: both })]]) } });
       assert.equal(decide(analytics, separate).allow, true);
     });
   });

@@ -120,6 +120,18 @@ for (const engine of ENGINES) {
       assert.deepEqual(read.items.map((i: { category: string }) => i.category), ['user.name']);
     });
 
+    it('refuses to depersonalize blocked data', async () => {
+      const { id } = await subjectWithData('blockedperson@example.kz');
+      const block = await post(`/v1/subjects/${id}/blocks`, { reason: 'authority-order' });
+      const res = await post(`/v1/subjects/${id}/depersonalize`, {});
+      assert.equal(res.statusCode, 403, res.body);
+      assert.ok(res.json().error.details.some((d: { path: string }) => d.path === 'subject_blocked'));
+      const items = await t.custodian.store.db.selectFrom('data_item').select('state').where('subject_id', '=', id).execute();
+      assert.deepEqual(items.map((i) => i.state), ['active', 'active', 'active']);
+      await app.inject({ method: 'DELETE', url: `/v1/subjects/${id}/blocks/${block.json().id}`, headers });
+      assert.equal((await post(`/v1/subjects/${id}/depersonalize`, {})).statusCode, 200);
+    });
+
     it('depersonalizes a whole subject: identifiers and data key are gone', async () => {
       const { id } = await subjectWithData('wholeperson@example.kz');
       const res = await post(`/v1/subjects/${id}/depersonalize`, {});
