@@ -234,8 +234,9 @@ export class PurposeGate {
   async context(subjectId: string, db: Kysely<Database> = this.db): Promise<SubjectContext | undefined> {
     const cached = this.cache.get(subjectId);
     if (cached !== null) return cached;
+    const generation = this.cache.generation(subjectId);
     const loaded = await loadSubjectContext(db, subjectId, this.preferences);
-    this.cache.set(subjectId, loaded);
+    this.cache.set(subjectId, loaded, generation);
     return loaded;
   }
 

@@ -98,6 +98,11 @@ export async function loadSubjectContext(db: Kysely<Database>, subjectId: string
 /** A bounded map with per-entry expiry on a monotonic clock; oldest entries are evicted first. */
 export class SubjectContextCache {
   private readonly entries = new Map<string, { context: SubjectContext | undefined; loadedAt: number }>();
+  /**
+   * Bumped on every invalidation. A load that started before a change committed must not
+   * be cached after it: `set` is given the generation seen when the load began.
+   */
+  private readonly generations = new Map<string, number>();
 
   constructor(
     private readonly ttlMs: number,
@@ -115,7 +120,12 @@ export class SubjectContextCache {
     return entry.context;
   }
 
-  set(subjectId: string, context: SubjectContext | undefined): void {
+  generation(subjectId: string): number {
+    return this.generations.get(subjectId) ?? 0;
+  }
+
+  set(subjectId: string, context: SubjectContext | undefined, generation = this.generation(subjectId)): void {
+    if (generation !== this.generation(subjectId)) return;
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
     this.entries.set(subjectId, { context, loadedAt: performance.now() });
   }
@@ -128,6 +138,12 @@ export class SubjectContextCache {
 
   invalidate(subjectId: string): void {
     this.entries.delete(subjectId);
+    if (this.generations.size >= this.maxEntries) {
+      // Forgetting generations could let a stale load in; forget the loads too.
+      this.generations.clear();
+      this.entries.clear();
+    }
+    this.generations.set(subjectId, this.generation(subjectId) + 1);
   }
 
   clear(): void {
