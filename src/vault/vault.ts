@@ -92,7 +92,17 @@ export class Vault {
   async upsertSubject(input: SubjectInput, actor: string): Promise<{ id: string; created: boolean }> {
     const normalized = this.normalizeIdentifiers(input.identifiers);
     const indexed = normalized.map((i) => ({ ...i, blindIndex: this.keys.blindIndex(i.type, i.value) }));
+    // Two first sightings of one identifier race to insert it; the loser finds the winner's.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.upsertIndexed(input, indexed, actor);
+      } catch (error) {
+        if (attempt >= 3 || !isUniqueViolation(error)) throw error;
+      }
+    }
+  }
 
+  private async upsertIndexed(input: SubjectInput, indexed: (IdentifierInput & { blindIndex: string })[], actor: string): Promise<{ id: string; created: boolean }> {
     return this.store.transaction(async (trx) => {
       const matches = await trx
         .selectFrom('subject_identifier')
@@ -285,7 +295,10 @@ export class Vault {
   async rectify(subjectId: string, itemId: string, value: DataValue, actor: string): Promise<DataItem> {
     const result = await this.store.transaction(async (trx) => {
       const subject = await this.activeSubject(trx, subjectId);
-      const row = await trx.selectFrom('data_item').selectAll().where('id', '=', itemId).where('subject_id', '=', subjectId).executeTakeFirst();
+      let query = trx.selectFrom('data_item').selectAll().where('id', '=', itemId).where('subject_id', '=', subjectId);
+      // Concurrent corrections of one item must each see the other's revision.
+      if (this.store.engine === 'postgres') query = query.forUpdate();
+      const row = await query.executeTakeFirst();
       if (!row) throw notFound('Data item', 'itemId');
       if (row.state !== 'active') throw new CustodianError('conflict', `The item is ${row.state} and cannot be changed`, [{ path: 'itemId', message: `item is ${row.state}` }]);
       const purposes = JSON.parse(row.purposes) as string[];
@@ -326,6 +339,11 @@ export class Vault {
   private subjectKey(subject: SubjectTable): Buffer {
     return this.keys.subjectKey(subject.id, { kekId: subject.kek_id!, wrapped: subject.wrapped_key! });
   }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
 interface ItemProblem extends ErrorDetail {
