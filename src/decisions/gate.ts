@@ -192,10 +192,13 @@ function checkTransfer(index: PolicyIndex, purpose: Purpose, request: DecisionRe
   const kz = laws.includes('kz');
   const consentBased = laws.some((law) => purpose.legalBasis[law] === 'consent');
   const thirdParty = recipient.kind === 'third-party' || recipient.kind === 'group-company';
-  // Whatever the law, a consent-based transfer must be within what the person agreed to.
+  // 94-V art. 7(6), and a safeguard that is the person's consent, ask for a consent of its own.
+  const separateCrossBorder = crossBorder && (recipient.safeguard === 'consent' || (kz && consentBased));
+  const separateThirdParty = thirdParty && kz && consentBased;
+  // Otherwise a consent-based transfer must still be within what the consent says.
   if (consentBased && consent?.state === 'given') {
-    if (thirdParty && !consent.scope.thirdParties) deny.push({ code: 'consent_scope_not_covered', message: `the consent to "${purpose.id}" does not cover transfers to third parties` });
-    if (crossBorder && !consent.scope.crossBorder) deny.push({ code: 'consent_scope_not_covered', message: `the consent to "${purpose.id}" does not cover transfers abroad` });
+    if (thirdParty && !separateThirdParty && !consent.scope.thirdParties) deny.push({ code: 'consent_scope_not_covered', message: `the consent to "${purpose.id}" does not cover transfers to third parties` });
+    if (crossBorder && !separateCrossBorder && !consent.scope.crossBorder) deny.push({ code: 'consent_scope_not_covered', message: `the consent to "${purpose.id}" does not cover transfers abroad` });
   }
   if (crossBorder) {
     if (!recipient.safeguard || recipient.safeguard === 'none') {
@@ -203,12 +206,11 @@ function checkTransfer(index: PolicyIndex, purpose: Purpose, request: DecisionRe
     } else {
       allow.push({ code: 'safeguard', message: `cross-border transfer to ${recipient.country} under ${recipient.safeguard}` });
     }
-    // 94-V art. 7(6) and consent-based safeguards need the subject's own separate consent.
-    if ((recipient.safeguard === 'consent' || (kz && consentBased)) && !(consent?.state === 'given' && consent.separate.crossBorder)) {
+    if (separateCrossBorder && !(consent?.state === 'given' && consent.separate.crossBorder)) {
       deny.push({ code: 'cross_border_consent_missing', message: `transfer to ${recipient.country} needs the subject's separate consent to cross-border transfer` });
     }
   }
-  if (kz && consentBased && thirdParty && !(consent?.state === 'given' && consent.separate.thirdParties)) {
+  if (separateThirdParty && !(consent?.state === 'given' && consent.separate.thirdParties)) {
     deny.push({ code: 'third_party_consent_missing', message: `transfer to third party "${recipient.id}" needs the subject's separate consent (94-V art. 7(6))` });
   }
 }

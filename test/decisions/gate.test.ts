@@ -164,9 +164,15 @@ describe('purpose gate', () => {
     });
 
     it('keeps a consent-based transfer within what the person agreed to', () => {
-      const analytics = transfer('us-ads', ['user.device.cookie_id'], 'analytics');
-      const kz = context({ jurisdiction: 'KZ', prefs: { consents: new Map([['analytics', given({ scope: { thirdParties: false, crossBorder: true, publicDissemination: false }, separate: { thirdParties: true, crossBorder: true, publicDissemination: false } })]]) } });
-      assert.deepEqual(codes(analytics, kz), ['consent_scope_not_covered']);
+      const withPartner = withPolicy((p) => {
+        p.recipients.push({ id: 'partner', kind: 'third-party', name: { en: 'Partner' }, country: 'KZ', purposes: ['marketing'], categories: ['user.contact.email'] });
+        p.purposes.find((x) => x.id === 'marketing')!.recipients.push('partner');
+        p.purposes.find((x) => x.id === 'marketing')!.operations.push('transfer');
+      });
+      const share = transfer('partner', ['user.contact.email'], 'marketing');
+      const scoped = (thirdParties: boolean) => context({ jurisdiction: 'EU', prefs: { consents: new Map([['marketing', given({ scope: { thirdParties, crossBorder: false, publicDissemination: false } })]]) } });
+      assert.deepEqual(codes(share, scoped(false), withPartner), ['consent_scope_not_covered']);
+      assert.equal(decide(share, scoped(true), withPartner).allow, true);
     });
 
     it('treats the EEA as one region', () => {

@@ -157,6 +157,7 @@ for (const engine of ENGINES) {
         payload: { items: [{ category: 'user.name', value: 'ok', purpose: 'orders', source: 'direct' }, { category: 'user.contact.address', value: 'x', purpose: 'marketing', source: 'direct' }] },
       },
       { name: 'a source the purpose does not declare', status: 422, code: 'source_not_declared', path: 'items[0].source', payload: { items: [{ category: 'user.name', value: 'x', purpose: 'orders', source: 'public' }] } },
+      { name: 'personal data in an id field', status: 400, code: 'validation_failed', path: 'items[0].category', payload: { items: [{ category: 'Secret Value@mail.kz', value: 'x', purpose: 'orders', source: 'direct' }] } },
       { name: 'oversized body', status: 413, code: 'payload_too_large', payload: { items: [{ category: 'user.name', value: 'Secret Value '.repeat(2000), purpose: 'orders', source: 'direct' }] } },
       { name: 'missing API key', status: 401, code: 'unauthenticated', headers: {}, payload: { items: [{ category: 'user.name', value: 'x', purpose: 'orders', source: 'direct' }] } },
       { name: 'wrong API key', status: 401, code: 'unauthenticated', headers: { authorization: 'Bearer cust_0000000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }, payload: { items: [{ category: 'user.name', value: 'x', purpose: 'orders', source: 'direct' }] } },

@@ -14,12 +14,12 @@ import { CustodianError } from '../../errors.js';
 import { LOCALES } from '../../policy/model.js';
 import { actorOf, requireScope } from '../auth.js';
 import { ErrorBody } from '../errors.js';
-import { isoTime, literalUnion } from '../schemas.js';
+import { isoTime, literalUnion, PolicyRef } from '../schemas.js';
 import type { RouteDeps } from './deps.js';
 
 const SubjectParams = Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
 const RecordParams = Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
-const PurposeId = Type.String({ minLength: 1, maxLength: 200, description: 'Purpose id declared in the policy' });
+const PurposeId = PolicyRef('Purpose id declared in the policy');
 
 const Scope = Type.Object({ thirdParties: Type.Boolean(), crossBorder: Type.Boolean(), publicDissemination: Type.Boolean() });
 const TOPICS = ['purpose', ...SCOPE_NAMES] as const;
@@ -59,7 +59,7 @@ const ConsentBody = Type.Object(
         { additionalProperties: false, description: 'What the consent states; all three are required for a Kazakhstan consent (94-V art. 8(4))' },
       ),
     ),
-    categories: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { minItems: 1, maxItems: 200, description: 'The list of data the consent covers; defaults to the purpose’s' })),
+    categories: Type.Optional(Type.Array(PolicyRef('Data category id'), { minItems: 1, maxItems: 200, description: 'The list of data the consent covers; defaults to the purpose’s' })),
     validity: Type.Optional(Type.String({ pattern: DURATION, description: `ISO 8601 duration, or "${UNTIL_PURPOSE_ACHIEVED}"; defaults to the policy’s` })),
     subjectFullName: Type.Optional(Type.String({ minLength: 1, maxLength: 300, description: 'The person’s full name as written on the consent; stored encrypted' })),
     notice: Type.Object(

@@ -4,16 +4,16 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { PROCESSING_OPERATIONS } from '../../policy/model.js';
 import { requireScope } from '../auth.js';
 import { ErrorBody } from '../errors.js';
-import { literalUnion, ReasonSchema } from '../schemas.js';
+import { literalUnion, PolicyRef, ReasonSchema } from '../schemas.js';
 import type { RouteDeps } from './deps.js';
 
 const DecisionBody = Type.Object(
   {
     subjectId: Type.String({ format: 'uuid' }),
-    purpose: Type.String({ minLength: 1, maxLength: 200 }),
+    purpose: PolicyRef('Purpose id declared in the policy'),
     operation: literalUnion(PROCESSING_OPERATIONS, 'A processing operation of the 94-V list'),
-    categories: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 200 }),
-    recipient: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'For transfer: the recipient id' })),
+    categories: Type.Array(PolicyRef('Data category id'), { maxItems: 200 }),
+    recipient: Type.Optional(PolicyRef('For transfer: the recipient id')),
   },
   { additionalProperties: false },
 );

@@ -5,7 +5,7 @@ import { CustodianError } from '../../errors.js';
 import type { Disclosure } from '../../disclosures/disclosures.js';
 import { actorOf, requireScope } from '../auth.js';
 import { ErrorBody } from '../errors.js';
-import { isoTime } from '../schemas.js';
+import { isoTime, PolicyRef } from '../schemas.js';
 import type { RouteDeps } from './deps.js';
 
 const DisclosureView = Type.Object({
@@ -53,9 +53,9 @@ export const disclosureRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app
         body: Type.Object(
           {
             subjectId: Type.String({ format: 'uuid' }),
-            recipient: Type.String({ minLength: 1, maxLength: 200 }),
-            purpose: Type.String({ minLength: 1, maxLength: 200 }),
-            categories: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { minItems: 1, maxItems: 200 }),
+            recipient: PolicyRef('Recipient id declared in the policy'),
+            purpose: PolicyRef('Purpose id declared in the policy'),
+            categories: Type.Array(PolicyRef('Data category id'), { minItems: 1, maxItems: 200 }),
           },
           { additionalProperties: false },
         ),
@@ -90,7 +90,7 @@ export const disclosureRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app
         security: [{ bearer: [] }],
         querystring: Type.Object(
           {
-            recipient: Type.Optional(Type.String({ minLength: 1 })),
+            recipient: Type.Optional(PolicyRef('Recipient id')),
             country: Type.Optional(Type.String({ pattern: '^[A-Z]{2}$' })),
             crossBorder: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
             ...Period,

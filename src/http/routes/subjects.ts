@@ -9,7 +9,7 @@ import { IDENTIFIER_TYPES } from '../../vault/identifiers.js';
 import type { DataItem } from '../../vault/vault.js';
 import { actorOf, requireScope } from '../auth.js';
 import { ErrorBody } from '../errors.js';
-import { isoTime, literalUnion, ReasonSchema } from '../schemas.js';
+import { isoTime, literalUnion, PolicyRef, ReasonSchema } from '../schemas.js';
 import type { RouteDeps } from './deps.js';
 
 
@@ -48,9 +48,9 @@ const Reason = ReasonSchema;
 
 const ItemInput = Type.Object(
   {
-    category: Type.String({ minLength: 1, maxLength: 200, description: 'Data category id declared in the policy' }),
+    category: PolicyRef('Data category id declared in the policy'),
     value: ItemValue,
-    purpose: Type.String({ minLength: 1, maxLength: 200, description: 'Purpose id declared in the policy' }),
+    purpose: PolicyRef('Purpose id declared in the policy'),
     source: literalUnion(DATA_SOURCES, 'Where the data came from'),
   },
   { additionalProperties: false },
@@ -164,7 +164,7 @@ export const subjectRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
         summary: 'Read a subject’s data for one declared purpose',
         security: [{ bearer: [] }],
         params: SubjectId,
-        querystring: Type.Object({ purpose: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
+        querystring: Type.Object({ purpose: PolicyRef('Purpose id declared in the policy') }, { additionalProperties: false }),
         response: {
           200: Type.Object({
             items: Type.Array(Item),

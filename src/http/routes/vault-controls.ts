@@ -5,7 +5,7 @@ import { BLOCK_REASONS, type Block } from '../../vault/blocking.js';
 import { TRANSFORMS } from '../../vault/depersonalize.js';
 import { actorOf, requireScope } from '../auth.js';
 import { ErrorBody } from '../errors.js';
-import { isoTime, literalUnion } from '../schemas.js';
+import { isoTime, literalUnion, PolicyRef } from '../schemas.js';
 import type { RouteDeps } from './deps.js';
 
 const BlockView = Type.Object({
@@ -34,7 +34,7 @@ export const vaultControlRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (a
         description: 'Blocked data stays stored but the purpose gate refuses every use and disclosure of it until the block is lifted.',
         security: [{ bearer: [] }],
         params: SubjectParams,
-        body: Type.Object({ categories: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 200 })), reason: literalUnion(BLOCK_REASONS, 'Why the data is blocked') }, { additionalProperties: false }),
+        body: Type.Object({ categories: Type.Optional(Type.Array(PolicyRef('Data category id'), { minItems: 1, maxItems: 200 })), reason: literalUnion(BLOCK_REASONS, 'Why the data is blocked') }, { additionalProperties: false }),
         response: { 201: BlockView, ...errors },
       },
     },
@@ -70,7 +70,7 @@ export const vaultControlRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (a
         body: Type.Object(
           {
             itemIds: Type.Optional(Type.Array(Type.String({ format: 'uuid' }), { minItems: 1, maxItems: 1000 })),
-            categories: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 200 })),
+            categories: Type.Optional(Type.Array(PolicyRef('Data category id'), { minItems: 1, maxItems: 200 })),
             transforms: Type.Optional(Type.Record(Type.String(), literalUnion(TRANSFORMS))),
           },
           { additionalProperties: false },
