@@ -2,7 +2,7 @@
  * Bearer API-key authentication with scopes. A route declares the scope it needs; the
  * hook answers 401 without a valid key and 403 without the scope, in the error shape.
  */
-import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { type ApiKeyPrincipal, type ApiKeys, hasScope, type Scope } from '../access/api-keys.js';
 import { errorBody } from './errors.js';
 
@@ -12,7 +12,11 @@ declare module 'fastify' {
   }
 }
 
-export function requireScope(apiKeys: ApiKeys, scope: Scope): preHandlerAsyncHookHandler {
+/**
+ * Runs as an `onRequest` hook: before the body is read or validated, so an anonymous
+ * caller learns nothing about the schema and costs no parsing.
+ */
+export function requireScope(apiKeys: ApiKeys, scope: Scope): onRequestAsyncHookHandler {
   return async function authenticate(request: FastifyRequest, reply: FastifyReply) {
     const header = request.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;

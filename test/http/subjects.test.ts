@@ -160,6 +160,7 @@ for (const engine of ENGINES) {
       { name: 'personal data in an id field', status: 400, code: 'validation_failed', path: 'items[0].category', payload: { items: [{ category: 'Secret Value@mail.kz', value: 'x', purpose: 'orders', source: 'direct' }] } },
       { name: 'oversized body', status: 413, code: 'payload_too_large', payload: { items: [{ category: 'user.name', value: 'Secret Value '.repeat(2000), purpose: 'orders', source: 'direct' }] } },
       { name: 'missing API key', status: 401, code: 'unauthenticated', headers: {}, payload: { items: [{ category: 'user.name', value: 'x', purpose: 'orders', source: 'direct' }] } },
+      { name: 'missing API key, even with a bad body', status: 401, code: 'unauthenticated', headers: {}, raw: '{"items": [' },
       { name: 'wrong API key', status: 401, code: 'unauthenticated', headers: { authorization: 'Bearer cust_0000000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }, payload: { items: [{ category: 'user.name', value: 'x', purpose: 'orders', source: 'direct' }] } },
       { name: 'unknown subject', status: 404, code: 'not_found', url: () => '/v1/subjects/00000000-0000-4000-8000-000000000000/data', payload: { items: [{ category: 'user.name', value: 'x', purpose: 'orders', source: 'direct' }] } },
     ];

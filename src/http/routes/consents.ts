@@ -189,7 +189,7 @@ export const consentRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
   app.post(
     '/v1/subjects/:id/consents',
     {
-      preHandler: requireScope(apiKeys, 'consents:write'),
+      onRequest: requireScope(apiKeys, 'consents:write'),
       schema: {
         tags: ['consents'],
         summary: 'Record that a subject gave or refused consent to a purpose',
@@ -210,7 +210,7 @@ export const consentRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
   app.post(
     '/v1/subjects/:id/consents/:purpose/withdraw',
     {
-      preHandler: requireScope(apiKeys, 'consents:write'),
+      onRequest: requireScope(apiKeys, 'consents:write'),
       schema: {
         tags: ['consents'],
         summary: 'Withdraw a subject’s consent to a purpose (with its separate consents), or one separate consent',
@@ -229,7 +229,7 @@ export const consentRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
   app.get(
     '/v1/subjects/:id/consents',
     {
-      preHandler: requireScope(apiKeys, 'consents:read'),
+      onRequest: requireScope(apiKeys, 'consents:read'),
       schema: {
         tags: ['consents'],
         summary: 'A subject’s consents: the current record per purpose and topic, and the full history',
@@ -247,7 +247,7 @@ export const consentRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
   app.get(
     '/v1/consents/renewals',
     {
-      preHandler: requireScope(apiKeys, 'consents:read'),
+      onRequest: requireScope(apiKeys, 'consents:read'),
       schema: {
         tags: ['consents'],
         summary: 'Who must be asked again: consents marked for renewal after a material policy change, and expired ones',
@@ -268,7 +268,7 @@ export const consentRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
   app.get(
     '/v1/consents/:id',
     {
-      preHandler: requireScope(apiKeys, 'consents:read'),
+      onRequest: requireScope(apiKeys, 'consents:read'),
       schema: { tags: ['consents'], summary: 'One consent record', security: [{ bearer: [] }], params: RecordParams, response: { 200: ConsentView, ...errors } },
     },
     async (request) => consentView(await consents.get(request.params.id)),
@@ -277,7 +277,7 @@ export const consentRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
   app.get(
     '/v1/consents/:id/receipt',
     {
-      preHandler: requireScope(apiKeys, 'consents:read'),
+      onRequest: requireScope(apiKeys, 'consents:read'),
       schema: {
         tags: ['consents'],
         summary: 'The receipt of a consent act',
@@ -320,7 +320,7 @@ export const consentRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
   app.post(
     '/v1/subjects/:id/gpc',
     {
-      preHandler: requireScope(apiKeys, 'consents:write'),
+      onRequest: requireScope(apiKeys, 'consents:write'),
       schema: {
         tags: ['consents'],
         summary: 'Record a Global Privacy Control signal',
@@ -340,7 +340,7 @@ export const consentRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
   app.post(
     '/v1/subjects/:id/objections',
     {
-      preHandler: requireScope(apiKeys, 'consents:write'),
+      onRequest: requireScope(apiKeys, 'consents:write'),
       schema: {
         tags: ['consents'],
         summary: 'Record an objection to a purpose based on legitimate interests or a public task, or to direct marketing',
@@ -360,7 +360,7 @@ export const consentRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
   app.get(
     '/v1/subjects/:id/opt-outs',
     {
-      preHandler: requireScope(apiKeys, 'consents:read'),
+      onRequest: requireScope(apiKeys, 'consents:read'),
       schema: {
         tags: ['consents'],
         summary: 'A subject’s GPC signal, objections, and the purposes of the active policy they opted out of',
@@ -390,7 +390,7 @@ export const consentRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
   app.get(
     '/v1/subjects/:id/unsubscribe-link',
     {
-      preHandler: requireScope(apiKeys, 'consents:write'),
+      onRequest: requireScope(apiKeys, 'consents:write'),
       schema: {
         tags: ['consents'],
         summary: 'A signed one-click unsubscribe link for a marketing purpose, with the RFC 8058 mail headers',

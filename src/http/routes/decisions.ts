@@ -24,7 +24,7 @@ export const decisionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
   app.post(
     '/v1/decisions',
     {
-      preHandler: requireScope(apiKeys, 'decisions'),
+      onRequest: requireScope(apiKeys, 'decisions'),
       schema: {
         tags: ['decisions'],
         summary: 'May this purpose perform this operation on these categories of this subject?',
@@ -43,7 +43,7 @@ export const decisionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
 
   app.get(
     '/metrics',
-    { preHandler: requireScope(apiKeys, 'admin'), schema: { tags: ['health'], summary: 'Counters in the Prometheus text format (no personal data)', security: [{ bearer: [] }] } },
+    { onRequest: requireScope(apiKeys, 'admin'), schema: { tags: ['health'], summary: 'Counters in the Prometheus text format (no personal data)', security: [{ bearer: [] }] } },
     async (_request, reply) => reply.type('text/plain; version=0.0.4').send(metrics.render()),
   );
 };

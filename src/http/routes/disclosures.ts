@@ -44,7 +44,7 @@ export const disclosureRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app
   app.post(
     '/v1/disclosures',
     {
-      preHandler: requireScope(apiKeys, 'disclosures:write'),
+      onRequest: requireScope(apiKeys, 'disclosures:write'),
       schema: {
         tags: ['disclosures'],
         summary: 'Record a transfer of a subject’s data to a declared recipient',
@@ -68,7 +68,7 @@ export const disclosureRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app
   app.get(
     '/v1/subjects/:id/disclosures',
     {
-      preHandler: requireScope(apiKeys, 'disclosures:read'),
+      onRequest: requireScope(apiKeys, 'disclosures:read'),
       schema: {
         tags: ['disclosures'],
         summary: 'Who received this subject’s data',
@@ -83,7 +83,7 @@ export const disclosureRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app
   app.get(
     '/v1/disclosures',
     {
-      preHandler: requireScope(apiKeys, 'disclosures:read'),
+      onRequest: requireScope(apiKeys, 'disclosures:read'),
       schema: {
         tags: ['disclosures'],
         summary: 'The register, filtered by recipient, country, cross-border and period',
@@ -110,7 +110,7 @@ export const disclosureRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app
   app.get(
     '/v1/reports/cross-border',
     {
-      preHandler: requireScope(apiKeys, 'disclosures:read'),
+      onRequest: requireScope(apiKeys, 'disclosures:read'),
       schema: {
         tags: ['disclosures'],
         summary: 'Cross-border transfers in a period, per recipient and country',

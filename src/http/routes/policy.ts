@@ -116,7 +116,7 @@ export const policyRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { 
 
   app.get(
     '/v1/policy',
-    { preHandler: requireScope(apiKeys, 'policy:read'), schema: { tags: ['policy'], summary: 'The active policy, compiled', security: [{ bearer: [] }], response: { 200: PolicyDocument, ...errors } } },
+    { onRequest: requireScope(apiKeys, 'policy:read'), schema: { tags: ['policy'], summary: 'The active policy, compiled', security: [{ bearer: [] }], response: { 200: PolicyDocument, ...errors } } },
     async () => {
       const active = policies.active();
       return { ...active.index.policy, publishedVersion: summary(active) };
@@ -126,7 +126,7 @@ export const policyRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { 
   app.get(
     '/v1/policy/versions',
     {
-      preHandler: requireScope(apiKeys, 'policy:read'),
+      onRequest: requireScope(apiKeys, 'policy:read'),
       schema: { tags: ['policy'], summary: 'Published versions, oldest first', security: [{ bearer: [] }], response: { 200: Type.Object({ versions: Type.Array(VersionSummary) }), ...errors } },
     },
     async () => ({ versions: policies.list().map(summary) }),
@@ -135,7 +135,7 @@ export const policyRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { 
   app.get(
     '/v1/policy/versions/:number',
     {
-      preHandler: requireScope(apiKeys, 'policy:read'),
+      onRequest: requireScope(apiKeys, 'policy:read'),
       schema: {
         tags: ['policy'],
         summary: 'One published version: its summary, source and compiled form',
@@ -154,7 +154,7 @@ export const policyRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { 
   app.post(
     '/v1/policy/versions',
     {
-      preHandler: requireScope(apiKeys, 'policy:write'),
+      onRequest: requireScope(apiKeys, 'policy:write'),
       schema: {
         tags: ['policy'],
         summary: 'Publish a new policy version',

@@ -83,7 +83,7 @@ export const subjectRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
   app.post(
     '/v1/subjects',
     {
-      preHandler: requireScope(apiKeys, 'subjects:write'),
+      onRequest: requireScope(apiKeys, 'subjects:write'),
       schema: {
         tags: ['subjects'],
         summary: 'Create a subject, or find the existing one by any of its identifiers',
@@ -101,7 +101,7 @@ export const subjectRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
   app.get(
     '/v1/subjects/:id',
     {
-      preHandler: requireScope(apiKeys, 'subjects:read'),
+      onRequest: requireScope(apiKeys, 'subjects:read'),
       schema: { tags: ['subjects'], summary: 'A subject’s state, jurisdiction and locale', security: [{ bearer: [] }], params: SubjectId, response: { 200: Subject, ...errors } },
     },
     async (request) => {
@@ -113,7 +113,7 @@ export const subjectRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
   app.patch(
     '/v1/subjects/:id',
     {
-      preHandler: requireScope(apiKeys, 'subjects:write'),
+      onRequest: requireScope(apiKeys, 'subjects:write'),
       schema: {
         tags: ['subjects'],
         summary: 'Change a subject’s jurisdiction or locale',
@@ -138,7 +138,7 @@ export const subjectRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
   app.post(
     '/v1/subjects/:id/data',
     {
-      preHandler: requireScope(apiKeys, 'data:write'),
+      onRequest: requireScope(apiKeys, 'data:write'),
       schema: {
         tags: ['data'],
         summary: 'Collect personal data under declared purposes',
@@ -158,7 +158,7 @@ export const subjectRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
   app.get(
     '/v1/subjects/:id/data',
     {
-      preHandler: requireScope(apiKeys, 'data:read'),
+      onRequest: requireScope(apiKeys, 'data:read'),
       schema: {
         tags: ['data'],
         summary: 'Read a subject’s data for one declared purpose',
@@ -183,7 +183,7 @@ export const subjectRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
   app.patch(
     '/v1/subjects/:id/data/:itemId',
     {
-      preHandler: requireScope(apiKeys, 'data:write'),
+      onRequest: requireScope(apiKeys, 'data:write'),
       schema: {
         tags: ['data'],
         summary: 'Rectify an item',

@@ -27,7 +27,7 @@ export const vaultControlRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (a
   app.post(
     '/v1/subjects/:id/blocks',
     {
-      preHandler: requireScope(apiKeys, 'data:write'),
+      onRequest: requireScope(apiKeys, 'data:write'),
       schema: {
         tags: ['data'],
         summary: 'Block a subject’s data (all of it, or some categories)',
@@ -43,14 +43,14 @@ export const vaultControlRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (a
 
   app.get(
     '/v1/subjects/:id/blocks',
-    { preHandler: requireScope(apiKeys, 'subjects:read'), schema: { tags: ['data'], summary: 'Blocks, current and lifted', security: [{ bearer: [] }], params: SubjectParams, response: { 200: Type.Object({ blocks: Type.Array(BlockView) }), ...errors } } },
+    { onRequest: requireScope(apiKeys, 'subjects:read'), schema: { tags: ['data'], summary: 'Blocks, current and lifted', security: [{ bearer: [] }], params: SubjectParams, response: { 200: Type.Object({ blocks: Type.Array(BlockView) }), ...errors } } },
     async (request) => ({ blocks: (await blocks.list(request.params.id)).map(view) }),
   );
 
   app.delete(
     '/v1/subjects/:id/blocks/:blockId',
     {
-      preHandler: requireScope(apiKeys, 'data:write'),
+      onRequest: requireScope(apiKeys, 'data:write'),
       schema: { tags: ['data'], summary: 'Lift a block', security: [{ bearer: [] }], params: Type.Object({ id: Type.String({ format: 'uuid' }), blockId: Type.String({ format: 'uuid' }) }, { additionalProperties: false }), response: { 200: BlockView, ...errors } },
     },
     async (request) => view(await blocks.unblock(request.params.id, request.params.blockId, actorOf(request))),
@@ -59,7 +59,7 @@ export const vaultControlRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (a
   app.post(
     '/v1/subjects/:id/depersonalize',
     {
-      preHandler: requireScope(apiKeys, 'data:write'),
+      onRequest: requireScope(apiKeys, 'data:write'),
       schema: {
         tags: ['data'],
         summary: 'Depersonalize items, or the whole subject (irreversible)',
