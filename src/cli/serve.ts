@@ -4,15 +4,15 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import pino from 'pino';
 import type { Config } from '../config.js';
 import { openCustodian, publishPolicyFile } from '../custodian.js';
-import { buildApp, LOG_REDACT } from '../http/app.js';
+import { buildApp } from '../http/app.js';
+import { createLogger } from '../http/logging.js';
 
 export const DEMO_POLICY = fileURLToPath(new URL('../../examples/demo.policy.yaml', import.meta.url));
 
 export async function serve(config: Config, options: { demo: boolean }): Promise<void> {
-  const logger = pino({ level: config.logLevel, redact: { paths: LOG_REDACT, censor: '[redacted]' } });
+  const logger = createLogger(config.logLevel);
   const custodian = await openCustodian(config);
   logger.info({ store: custodian.store.description, engine: custodian.store.engine }, 'store ready');
 

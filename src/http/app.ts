@@ -17,13 +17,10 @@ import { disclosureRoutes } from './routes/disclosures.js';
 import { vaultControlRoutes } from './routes/vault-controls.js';
 
 export interface AppOptions {
-  /** A pino logger (built with LOG_REDACT), or none. */
+  /** A logger from `createLogger` (redacting), or none. */
   logger?: FastifyBaseLogger;
   bodyLimit?: number;
 }
-
-/** Paths pino must never print: credentials, and bodies, which carry personal data. */
-export const LOG_REDACT = ['req.headers.authorization', 'req.headers.cookie', 'req.body', 'res.body', 'body', '*.value', '*.identifiers', '*.email', '*.phone'];
 
 export async function buildApp(custodian: Custodian, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({

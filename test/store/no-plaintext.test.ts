@@ -9,8 +9,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import pino from 'pino';
-import { buildApp, LOG_REDACT } from '../../src/http/app.js';
+import { buildApp } from '../../src/http/app.js';
+import { createLogger } from '../../src/http/logging.js';
 import { createTestCustodian, type TestCustodian } from '../support/custodian.js';
 import { ENGINES, engineSkip, PG_ADMIN_URL } from '../support/engines.js';
 
@@ -31,6 +31,7 @@ for (const engine of ENGINES) {
     let log = '';
     const bodies: string[] = [];
     let metrics = '';
+    let unsubscribeToken = '';
 
     before(async () => {
       t = await createTestCustodian(engine);
@@ -40,7 +41,7 @@ for (const engine of ENGINES) {
           done();
         },
       });
-      const app = await buildApp(t.custodian, { logger: pino({ level: 'trace', redact: { paths: LOG_REDACT, censor: '[redacted]' } }, sink), bodyLimit: 4096 });
+      const app = await buildApp(t.custodian, { logger: createLogger('trace', sink), bodyLimit: 4096 });
       const key = (await t.custodian.apiKeys.create('test', ['admin'])).key;
       const headers = { authorization: `Bearer ${key}` };
       const call = async (method: 'GET' | 'POST', url: string, payload?: unknown) => {
@@ -84,6 +85,9 @@ for (const engine of ENGINES) {
       assert.equal((await call('POST', `/v1/subjects/${other}/depersonalize`, {})).statusCode, 200);
       const read = await call('GET', `/v1/subjects/${id}/data?purpose=orders`);
       assert.equal(read.json().items.find((i: { category: string }) => i.category === 'user.name').value, MARKERS.rectified, 'the value is readable through the API');
+      // An unsubscribe link opened from an e-mail: its token must not reach the log.
+      unsubscribeToken = new URL(t.custodian.consents.unsubscribeLink(id, 'marketing'), 'http://x').searchParams.get('token')!;
+      assert.equal((await app.inject({ method: 'GET', url: `/unsubscribe?token=${encodeURIComponent(unsubscribeToken)}` })).statusCode, 200);
       metrics = (await call('GET', '/metrics')).body;
       await t.custodian.checkpoint();
       await app.close();
@@ -108,9 +112,11 @@ for (const engine of ENGINES) {
       assert.deepEqual(leaks(raw), []);
     });
 
-    it('the log holds none of the values', () => {
+    it('the log holds none of the values, and no link tokens', () => {
       assert.ok(log.includes('"statusCode":201'), 'requests were logged');
+      assert.ok(log.includes('"url":"/unsubscribe"'), 'the unsubscribe request was logged');
       assert.deepEqual(leaks(log), []);
+      assert.ok(unsubscribeToken.length > 20 && !log.includes(unsubscribeToken.slice(0, 20)));
     });
 
     it('the metrics hold none of the values and no subject ids', () => {
