@@ -3,6 +3,8 @@
  * with its old KEK and wrapped with the active one, in batches, each row updated only if
  * it still carries the KEK it was read with. Values are never re-encrypted. Until every
  * row is done, old KEKs stay in the keyring so reads keep working; then they are retired.
+ * With keys from the environment nothing is retired here: the operator removes the old key
+ * from CUSTODIAN_MASTER_KEY once every node runs with the new one first.
  */
 import type { Store } from '../store/store.js';
 import type { KeyService } from './keys.js';
@@ -20,9 +22,23 @@ export interface RotationResult {
 
 const BATCH = 500;
 
-export async function rotateKeys(store: Store, keys: KeyService, options: { newKek: boolean; onProgress?: (p: RotationProgress) => void }): Promise<RotationResult> {
+/**
+ * Other processes re-read the keyring file at most once a second (kek-provider.ts); after
+ * this long every one of them wraps new keys with the new KEK, so nothing wrapped with the
+ * old one can appear after the sweep below — the condition for retiring it safely.
+ */
+export const KEYRING_PROPAGATION_MS = 2500;
+
+export async function rotateKeys(
+  store: Store,
+  keys: KeyService,
+  options: { newKek: boolean; onProgress?: (p: RotationProgress) => void; propagationMs?: number },
+): Promise<RotationResult> {
   const provider = keys.keks;
-  if (options.newKek) provider.addActive();
+  if (options.newKek) {
+    provider.addActive();
+    await new Promise((resolve) => setTimeout(resolve, options.propagationMs ?? KEYRING_PROPAGATION_MS));
+  }
   const active = provider.activeId;
 
   let rewrapped = 0;
