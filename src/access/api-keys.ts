@@ -47,7 +47,7 @@ function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
-/** How long a verified key is trusted without asking the store; revocation here is immediate. */
+/** How long a verified key is trusted without asking the store. A revocation made in this process applies at once; one made elsewhere (the CLI, another node) within this time. */
 const VERIFIED_TTL_MS = 10_000;
 
 export class ApiKeys {

@@ -75,7 +75,8 @@ journal
   .description('Check every hash link, stream head and signed checkpoint; exits 1 and names the first bad event on any tampering')
   .option('--json', 'print the report as JSON')
   .action(async (options: { json?: boolean }) => {
-    const custodian = await openCustodian(loadConfig());
+    // Verification must not change the schema it verifies.
+    const custodian = await openCustodian(loadConfig(), { migrate: false });
     try {
       const progress = progressReporter('Verifying journal events');
       const report = await verifyJournal(custodian.store.db, custodian.keys, (n) => progress.update(n));
