@@ -42,6 +42,10 @@ export async function decisionsBenchmark(engine: TestEngine, scale: number, log:
 
     const httpCount = Math.round(20_000 * scale);
     const body = (i: number) => JSON.stringify(request(i));
+    // Warm both servers (JIT, sockets) so neither side of the ratio pays for it.
+    const warm = Math.min(2000, httpCount);
+    await httpLoad(trivialBase, warm, 16, (i) => ({ method: 'POST', path: '/trivial', body: body(i) }));
+    await httpLoad(base, warm, 16, (i) => ({ method: 'POST', path: '/v1/decisions', headers: { authorization: `Bearer ${key}` }, body: body(i) }));
     log(`  ${engine}: ${httpCount} requests to a trivial Fastify route…`);
     const baseline = await httpLoad(trivialBase, httpCount, 16, (i) => ({ method: 'POST', path: '/trivial', body: body(i) }));
     log(`  ${engine}: ${httpCount} decisions over HTTP…`);
