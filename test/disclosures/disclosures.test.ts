@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/http/app.js';
-import { createTestCustodian, type TestCustodian } from '../support/custodian.js';
+import { createTestApp, type TestCustodian } from '../support/custodian.js';
 import { ENGINES, engineSkip } from '../support/engines.js';
 import { storeSnapshot } from '../support/snapshot.js';
 
@@ -14,20 +13,16 @@ for (const engine of ENGINES) {
     let t: TestCustodian;
     let app: FastifyInstance;
     let headers: Record<string, string>;
+    let close: () => Promise<void>;
     let alice: string;
     let bob: string;
 
     before(async () => {
-      t = await createTestCustodian(engine, { policy: GATE_POLICY });
-      app = await buildApp(t.custodian);
-      headers = { authorization: `Bearer ${(await t.custodian.apiKeys.create('test', ['admin'])).key}` };
+      ({ t, app, headers, close } = await createTestApp(engine, { policy: GATE_POLICY }));
       alice = (await t.custodian.vault.upsertSubject({ identifiers: [{ type: 'email', value: 'alice@example.kz' }] }, 'test')).id;
       bob = (await t.custodian.vault.upsertSubject({ identifiers: [{ type: 'email', value: 'bob@example.kz' }] }, 'test')).id;
     });
-    after(async () => {
-      await app.close();
-      await t.dispose();
-    });
+    after(async () => close());
 
     const disclose = (payload: object) => app.inject({ method: 'POST', url: '/v1/disclosures', headers, payload });
 

@@ -3,9 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/http/app.js';
 import { cliEnv, runCli } from '../support/cli.js';
-import { createTestCustodian, DEMO_POLICY, EXAMPLES_DIR, type TestCustodian } from '../support/custodian.js';
+import { createTestApp, DEMO_POLICY, EXAMPLES_DIR, type TestCustodian } from '../support/custodian.js';
 import { ENGINES, engineSkip } from '../support/engines.js';
 import { storeSnapshot } from '../support/snapshot.js';
 
@@ -16,16 +15,12 @@ for (const engine of ENGINES) {
     let t: TestCustodian;
     let app: FastifyInstance;
     let headers: Record<string, string>;
+    let close: () => Promise<void>;
 
     before(async () => {
-      t = await createTestCustodian(engine);
-      app = await buildApp(t.custodian);
-      headers = { authorization: `Bearer ${(await t.custodian.apiKeys.create('test', ['admin'])).key}` };
+      ({ t, app, headers, close } = await createTestApp(engine));
     });
-    after(async () => {
-      await app.close();
-      await t.dispose();
-    });
+    after(async () => close());
 
     it('publishing the same policy again is a no-op; a changed one becomes the next version', async () => {
       const same = await app.inject({ method: 'POST', url: '/v1/policy/versions', headers: { ...headers, 'content-type': 'application/yaml' }, payload: demo });

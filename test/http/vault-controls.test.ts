@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/http/app.js';
-import { createTestCustodian, type TestCustodian } from '../support/custodian.js';
+import { createTestApp, type TestCustodian } from '../support/custodian.js';
 import { ENGINES, engineSkip } from '../support/engines.js';
 
 const YEAR = 365 * 86_400_000;
@@ -12,16 +11,12 @@ for (const engine of ENGINES) {
     let t: TestCustodian;
     let app: FastifyInstance;
     let headers: Record<string, string>;
+    let close: () => Promise<void>;
 
     before(async () => {
-      t = await createTestCustodian(engine);
-      app = await buildApp(t.custodian);
-      headers = { authorization: `Bearer ${(await t.custodian.apiKeys.create('test', ['admin'])).key}` };
+      ({ t, app, headers, close } = await createTestApp(engine));
     });
-    after(async () => {
-      await app.close();
-      await t.dispose();
-    });
+    after(async () => close());
 
     const post = (url: string, payload: object) => app.inject({ method: 'POST', url, headers, payload });
     async function subjectWithData(email: string) {

@@ -3,6 +3,8 @@
  * HTTP tests.
  */
 import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/http/app.js';
 import { fileURLToPath } from 'node:url';
 import { type Clock, ManualClock } from '../../src/clock.js';
 import { type Custodian, openCustodian, publishPolicyFile } from '../../src/custodian.js';
@@ -35,6 +37,30 @@ export async function createTestCustodian(engine: TestEngine, options: { policy?
     async dispose() {
       await custodian.close();
       await database.drop();
+    },
+  };
+}
+
+export interface TestApp {
+  t: TestCustodian;
+  app: FastifyInstance;
+  /** An admin API key's Authorization header. */
+  headers: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/** A test Custodian behind its HTTP app (in-process, `app.inject`), with an admin key. */
+export async function createTestApp(engine: TestEngine, options: Parameters<typeof createTestCustodian>[1] = {}): Promise<TestApp> {
+  const t = await createTestCustodian(engine, options);
+  const app = await buildApp(t.custodian);
+  const headers = { authorization: `Bearer ${(await t.custodian.apiKeys.create('test', ['admin'])).key}` };
+  return {
+    t,
+    app,
+    headers,
+    async close() {
+      await app.close();
+      await t.dispose();
     },
   };
 }
