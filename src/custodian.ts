@@ -109,15 +109,31 @@ export interface PolicyPublication extends PublishResult {
 /**
  * Publishes a policy and applies what its changes mean: consents under purposes a
  * material change touches (new category, recipient or transfer, longer retention, new
- * basis) are marked as needing renewal, so the gate stops relying on them.
+ * basis) are marked as needing renewal, so the gate stops relying on them. The version
+ * and the markings commit in one transaction — a version is never enforced with consents
+ * it should have sent for renewal — and the gate is told after the commit.
+ *
+ * A version whose effective date lies ahead is marked at publish all the same: the gate
+ * stops relying on those consents from now on, and they can be renewed under the new
+ * version before it takes effect. Marking later would need a job at the effective date
+ * and leave an unmarked window if it failed; asking early only asks sooner. A consent
+ * first given under the old notice between publish and the effective date is not marked:
+ * collect consents under the announced version in that window.
  */
 export async function publishPolicy(custodian: Custodian, source: string, file: string): Promise<PolicyPublication> {
-  const result = await custodian.policies.publish(source, file);
-  if (!result.created || !result.previous) return { ...result, changes: [], renewalsMarked: 0 };
-  const changes = diffPolicies(result.previous.index.policy, result.version.index.policy);
-  const affected = [...new Set(changes.filter((c) => c.kind === 'material' && c.affectsConsents).flatMap((c) => c.purposes))];
-  const marking = await custodian.consents.markRenewalNeeded(custodian.store.db, result.previous.number, result.version.number, affected);
-  return { ...result, changes, renewalsMarked: marking.marked };
+  const { policies, consents } = custodian;
+  const unchanged = { changes: [] as PolicyChange[], marking: { marked: 0, subjectIds: [] as string[] } };
+  const result = await policies.publish(source, file, {
+    within: async (trx, previous, next) => {
+      if (!previous) return unchanged;
+      const changes = diffPolicies(previous.index.policy, next.index.policy);
+      const affected = [...new Set(changes.filter((c) => c.kind === 'material' && c.affectsConsents).flatMap((c) => c.purposes))];
+      return { changes, marking: await consents.markRenewalNeeded(trx, previous.number, next.number, affected) };
+    },
+  });
+  const { changes, marking } = result.within ?? unchanged;
+  consents.notifyChanged(marking.subjectIds);
+  return { version: result.version, created: result.created, previous: result.previous, changes, renewalsMarked: marking.marked };
 }
 
 /** Publishes the policy file as a new version when it differs from the newest one. */

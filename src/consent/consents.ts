@@ -38,7 +38,7 @@ import {
   type SubjectPreferences,
 } from './preferences.js';
 import { dpvRecord, type DpvConsentRecord, kantaraReceipt, type KantaraReceipt, type ReceiptSource } from './receipts.js';
-import { checkConsentAct, type ConsentActInput, notConsentBased } from './requirements.js';
+import { checkConsentAct, type CheckedAct, type ConsentActInput, notConsentBased, staleNotice } from './requirements.js';
 import { signUnsubscribeToken, verifyUnsubscribeToken } from './unsubscribe.js';
 
 export interface ConsentsDeps {
@@ -134,9 +134,12 @@ export class Consents {
    */
   async record(subjectId: string, input: ConsentActInput, actor: string, options: { gpc?: boolean } = {}): Promise<ConsentRecord> {
     const now = this.clock.now();
-    const act = checkConsentAct(input, await this.version(input.notice.policyVersion), now);
+    const shown = await this.version(input.notice.policyVersion);
+    const act = checkConsentAct(input, shown, shown ? this.policies.active().number : 0, now);
     const record = await this.store.transaction(async (trx) => {
+      if (act.event === 'given') await this.assertNoticeInEffect(trx, act, now);
       const subject = await this.lockSubject(trx, subjectId);
+      if (act.event === 'given') await this.assertNotBehindRenewal(trx, subjectId, act);
       const id = this.ids.next();
       const row: NewRow = {
         id,
@@ -326,20 +329,18 @@ export class Consents {
   /**
    * After a new policy version with a material change: marks every currently valid consent
    * under the affected purposes, given under an earlier version, as needing renewal. Pass
-   * the publishing transaction to make both one change; with a transaction, call
-   * `notifyChanged(result.subjectIds)` after it commits.
+   * the publishing transaction to make both one change (as `publishPolicy` does); with a
+   * transaction, call `notifyChanged(result.subjectIds)` after it commits.
    *
    * @example
    * const marking = await consents.markRenewalNeeded(db, 3, 4, ['marketing']);
    */
   async markRenewalNeeded(db: Kysely<Database>, previousVersion: number, newVersion: number, affectedPurposeIds: readonly string[]): Promise<RenewalMarking> {
     if (affectedPurposeIds.length === 0) return { marked: 0, subjectIds: [] };
-    if (!db.isTransaction) {
-      const marking = await db.transaction().execute((trx) => this.markIn(trx, previousVersion, newVersion, affectedPurposeIds));
-      this.notifyChanged(marking.subjectIds);
-      return marking;
-    }
-    return this.markIn(db as Transaction<Database>, previousVersion, newVersion, affectedPurposeIds);
+    if (db.isTransaction) return this.markIn(db as Transaction<Database>, previousVersion, newVersion, affectedPurposeIds);
+    const marking = await this.store.transaction((trx) => this.markIn(trx, previousVersion, newVersion, affectedPurposeIds));
+    this.notifyChanged(marking.subjectIds);
+    return marking;
   }
 
   /** Tells the gate these subjects changed (for callers that committed a change themselves). */
@@ -349,7 +350,8 @@ export class Consents {
 
   /**
    * Who must be asked again: current consents marked for renewal, and given consents whose
-   * validity has ended. Erased subjects are left out. Pages by record id.
+   * validity has ended. Only active subjects are listed: an erased or depersonalized one
+   * can no longer be identified, let alone asked. Pages by record id.
    */
   async renewals(query: { purpose?: string; after?: string; limit?: number } = {}): Promise<{ items: RenewalItem[]; next: string | null }> {
     const now = this.clock.now();
@@ -359,7 +361,7 @@ export class Consents {
       .innerJoin('subject', 'subject.id', 'consent_record.subject_id')
       .select(['consent_record.id', 'consent_record.subject_id', 'consent_record.purpose', 'consent_record.topic', 'consent_record.event', 'consent_record.at', 'consent_record.valid_until', 'consent_record.policy_version'])
       .where('consent_record.current', '=', 1)
-      .where('subject.state', '!=', 'erased')
+      .where('subject.state', '=', 'active')
       .where((eb) =>
         eb.or([
           eb('consent_record.event', '=', 'renewal-needed'),
@@ -530,25 +532,36 @@ export class Consents {
     return stored;
   }
 
+  /**
+   * Marks in slices. Each slice locks its subjects (PostgreSQL) before reading the rows it
+   * replaces: a consent recorded between a first look and the lock would otherwise be
+   * superseded by a marker pointing at its predecessor, leaving two current rows. Rows a
+   * concurrent act superseded drop out of the re-read; rows it added are found by the next
+   * slice.
+   */
   private async markIn(trx: Transaction<Database>, previousVersion: number, newVersion: number, purposes: readonly string[]): Promise<RenewalMarking> {
     const now = this.clock.now();
     const subjects = new Set<string>();
     let marked = 0;
-    for (;;) {
-      const batch = await trx
+    const renewable = () =>
+      trx
         .selectFrom('consent_record')
         .selectAll()
         .where('purpose', 'in', [...purposes])
         .where('current', '=', 1)
         .where('event', '=', 'given')
         .where('policy_version', '<', newVersion)
-        .where((eb) => eb.or([eb('valid_until', 'is', null), eb('valid_until', '>', now)]))
-        .orderBy('id')
-        .limit(RENEWAL_BATCH)
-        .execute();
-      if (batch.length === 0) break;
-      const subjectIds = [...new Set(batch.map((row) => row.subject_id))].sort();
+        .where((eb) => eb.or([eb('valid_until', 'is', null), eb('valid_until', '>', now)]));
+    for (;;) {
+      const candidates = await renewable().orderBy('id').limit(RENEWAL_BATCH).execute();
+      if (candidates.length === 0) break;
+      const subjectIds = [...new Set(candidates.map((row) => row.subject_id))].sort();
       if (this.store.engine === 'postgres') await trx.selectFrom('subject').select('id').where('id', 'in', subjectIds).orderBy('id').forUpdate().execute();
+      const batch = await renewable()
+        .where('id', 'in', candidates.map((row) => row.id))
+        .orderBy('id')
+        .execute();
+      if (batch.length === 0) continue;
       const seqs = await trx
         .selectFrom('consent_record')
         .select(['subject_id', (eb) => eb.fn.max('seq').as('max')])
@@ -588,10 +601,36 @@ export class Consents {
           details: { record: 'consent', consentId: row.id, event: 'renewal-needed', topic: row.topic, replaces: row.previous_id, previousVersion, newVersion },
         })),
       );
-      for (const id of subjectIds) subjects.add(id);
+      for (const row of batch) subjects.add(row.subject_id);
       marked += markers.length;
     }
     return { marked, subjectIds: [...subjects] };
+  }
+
+  /**
+   * A consent is given under the notice in effect, read from the database: this node's
+   * copy of the versions may be behind, and a publish may be committing right now — if it
+   * commits after this consent, its renewal marking finds it (see `inEffectWithin`).
+   */
+  private async assertNoticeInEffect(trx: Transaction<Database>, act: CheckedAct, now: number): Promise<void> {
+    const inEffect = await this.policies.inEffectWithin(trx, now);
+    if (act.policyVersion < inEffect) throw staleNotice(act.policyVersion, inEffect);
+  }
+
+  /**
+   * A consent marked for renewal by version N is renewed only under N or later — also while
+   * N is published but not yet in effect, when the in-effect notice is older than N.
+   */
+  private async assertNotBehindRenewal(trx: Transaction<Database>, subjectId: string, act: CheckedAct): Promise<void> {
+    const current = await trx
+      .selectFrom('consent_record')
+      .select(['event', 'policy_version'])
+      .where('subject_id', '=', subjectId)
+      .where('purpose', '=', act.purpose.id)
+      .where('topic', '=', act.topic)
+      .where('current', '=', 1)
+      .executeTakeFirst();
+    if (current?.event === 'renewal-needed' && Number(current.policy_version) > act.policyVersion) throw staleNotice(act.policyVersion, Number(current.policy_version));
   }
 
   /** Writes rows as the newest of their subject, purpose and topic. */

@@ -74,13 +74,24 @@ export function sha256Hex(text: string): string {
 /**
  * Checks an act against the policy version it was given under and resolves the defaults.
  * Throws a `CustodianError` listing every problem; the first one's code is the error's.
+ *
+ * A consent is *given* under the notice in effect (`inEffect`) or a newer published one
+ * not yet in effect (a renewal can be asked ahead of the change): a notice the policy has
+ * since replaced does not describe what will be done, and accepting it would let a consent
+ * marked for renewal be given again without the person ever seeing the change. A refusal
+ * only narrows what may be done, so it is taken under any published version.
+ *
+ * @example
+ * checkConsentAct({ ...input, notice: { policyVersion: 1, locale: 'en', text } }, v1, 2, now);
+ * // throws validation_failed at notice.policyVersion: version 2 is in effect
  */
-export function checkConsentAct(input: ConsentActInput, version: PublishedPolicy | undefined, now: number): CheckedAct {
+export function checkConsentAct(input: ConsentActInput, version: PublishedPolicy | undefined, inEffect: number, now: number): CheckedAct {
   if (!version) {
     throw new CustodianError('validation_failed', `Policy version ${input.notice.policyVersion} is not published`, [
       { path: 'notice.policyVersion', message: 'is not a published policy version' },
     ]);
   }
+  if (input.decision === 'give' && version.number < inEffect) throw staleNotice(version.number, inEffect);
   const policy = version.index.policy;
   const purpose = version.index.purpose(input.purpose);
   if (!purpose) {
@@ -124,6 +135,13 @@ export function checkConsentAct(input: ConsentActInput, version: PublishedPolicy
     channel: input.channel,
     locale: input.notice.locale,
   };
+}
+
+/** A consent given under a notice older than the one it must be given under. */
+export function staleNotice(shown: number, required: number): CustodianError {
+  return new CustodianError('validation_failed', `Consent must be given under policy version ${required} or later; the notice shown was version ${shown}`, [
+    { path: 'notice.policyVersion', message: `must be policy version ${required} or later: show the person the current notice and ask again` },
+  ]);
 }
 
 export function notConsentBased(purpose: Purpose): CustodianError {

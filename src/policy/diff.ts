@@ -1,7 +1,8 @@
 /**
  * What changed between two policy versions, and whether it matters to the people whose data
  * are processed. A *material* change widens what happens to personal data — a new purpose,
- * a new category or recipient under a consent purpose, a new cross-border transfer, longer
+ * a new category or recipient under a consent purpose, a new cross-border transfer, a
+ * processor turned controller, a transfer abroad left resting on consent, longer
  * retention, a new or changed legal basis — and consents it touches need renewal. An
  * *editorial* change alters wording, contacts or cookies text, or narrows processing
  * (removals are reported so the changelog is complete, but never force a renewal).
@@ -278,11 +279,51 @@ function diffRecipients(a: Policy, b: Policy, push: (change: PolicyChange) => vo
           : editorial('recipient-categories-added', `${at}.categories`, message, recipient.purposes),
       );
     }
-    const fields = (['name', 'description', 'kind', 'country', 'safeguard'] as const).filter((f) => !isDeepStrictEqual(old[f], recipient[f]));
+    // Who the recipient is and how a transfer abroad is safeguarded decide what a consent
+    // must cover (94-V art. 7(6)): a processor turned third party, or a transfer that now
+    // rests on the person's consent, is not what the person agreed to. Material wherever
+    // it happens, as the notice must say so (GDPR art. 13(1)(e)-(f)); consents need renewal
+    // where a consent purpose uses the recipient.
+    const affectsConsents = recipient.purposes.some((id) => consentPurposes.has(id) && renewable.has(id));
+    const roleWidened = roleWidens(old.kind, recipient.kind);
+    const safeguardWeakened = isCrossBorder(recipient.country, homeRegion(b.operator)) && safeguardRank(recipient.safeguard) > safeguardRank(old.safeguard);
+    if (roleWidened) {
+      const message = `Recipient "${recipient.id}" is now a ${recipient.kind} (was a ${old.kind})`;
+      push({ kind: 'material', code: 'recipient-kind-changed', path: `${at}.kind`, message, purposes: recipient.purposes, affectsConsents });
+    }
+    if (safeguardWeakened) {
+      const message = `Transfers to "${recipient.id}" in ${recipient.country} now rest on ${recipient.safeguard ?? 'no safeguard'} (was ${old.safeguard ?? 'none'})`;
+      push({ kind: 'material', code: 'recipient-safeguard-weakened', path: `${at}.safeguard`, message, purposes: recipient.purposes, affectsConsents });
+    }
+    const fields = (['name', 'description', 'kind', 'country', 'safeguard'] as const).filter(
+      (f) => !isDeepStrictEqual(old[f], recipient[f]) && !(f === 'kind' && roleWidened) && !(f === 'safeguard' && safeguardWeakened),
+    );
     if (fields.length > 0) {
       push(editorial('recipient-details-changed', at, `Recipient "${recipient.id}": ${fields.join(', ')} changed`, recipient.purposes));
     }
   }
+}
+
+/**
+ * How far data leave the operator's control: a processor acts on its instructions; a
+ * group company, and further a third party, decide for themselves. An authority acts under
+ * its own powers and ranks against none of them, so any move to or from it counts.
+ */
+const ROLE_REACH: Partial<Record<Recipient['kind'], number>> = { processor: 0, 'group-company': 1, 'third-party': 2 };
+
+function roleWidens(before: Recipient['kind'], after: Recipient['kind']): boolean {
+  if (before === after) return false;
+  const [a, b] = [ROLE_REACH[before], ROLE_REACH[after]];
+  return a === undefined || b === undefined || b > a;
+}
+
+/**
+ * Adequacy, SCCs, BCRs, a treaty or a law protect a transfer abroad whatever the person
+ * does; the person's own consent (GDPR art. 49(1)(a), 94-V art. 7(6)) protects less, and
+ * nothing protects least. Moving among the first group weakens nothing.
+ */
+function safeguardRank(safeguard: Recipient['safeguard']): number {
+  return safeguard === undefined || safeguard === 'none' ? 2 : safeguard === 'consent' ? 1 : 0;
 }
 
 function diffCategories(a: Policy, b: Policy, push: (change: PolicyChange) => void): void {

@@ -4,9 +4,11 @@
  * `publish` and `refresh` keep that copy current.
  */
 import { createHash } from 'node:crypto';
+import { sql, type Transaction } from 'kysely';
 import type { Clock } from '../clock.js';
 import { CustodianError } from '../errors.js';
 import type { Store } from '../store/store.js';
+import type { Database, PolicyVersionTable } from '../store/tables.js';
 import { compilePolicy } from './compile.js';
 import { formatDiagnostic } from './diagnostics.js';
 import { indexPolicy, type Policy, type PolicyIndex } from './model.js';
@@ -21,12 +23,32 @@ export interface PublishedPolicy {
   index: PolicyIndex;
 }
 
-export interface PublishResult {
+export interface PublishResult<T = undefined> {
   version: PublishedPolicy;
   /** False when the same source was already the newest version. */
   created: boolean;
   previous?: PublishedPolicy;
+  /** What `within` returned; absent when no version was created (it did not run). */
+  within?: T;
 }
+
+export interface PublishOptions<T> {
+  effectiveAt?: number;
+  /**
+   * Work that must commit or roll back together with the new version — e.g. marking
+   * consents for renewal — run in the publishing transaction after the row is written.
+   * `previous` is the newest version as the transaction sees it, not the in-memory copy.
+   * It may run more than once (serialization retries): keep its effects inside `trx`.
+   */
+  within?: (trx: Transaction<Database>, previous: PublishedPolicy | undefined, next: PublishedPolicy) => Promise<T>;
+}
+
+/**
+ * A PostgreSQL advisory lock a publish holds exclusively and `inEffectWithin` shares, so a
+ * publish never interleaves with work that relies on the version in effect. The number is
+ * arbitrary; it only has to be Custodian's own.
+ */
+const PUBLISH_LOCK = 7_208_311_451;
 
 export class PolicyVersions {
   private versions: PublishedPolicy[] = [];
@@ -39,22 +61,23 @@ export class PolicyVersions {
   /** Loads all versions into memory (they are small and immutable). */
   async refresh(): Promise<void> {
     const rows = await this.store.db.selectFrom('policy_version').selectAll().orderBy('number').execute();
-    this.versions = rows.map((row) => ({
-      number: Number(row.number),
-      policyId: row.policy_id,
-      label: row.label,
-      effectiveAt: Number(row.effective_at),
-      publishedAt: Number(row.published_at),
-      hash: row.hash,
-      index: indexPolicy(JSON.parse(row.compiled) as Policy),
-    }));
+    this.versions = rows.map(toPublished);
   }
 
   /**
    * Compiles and publishes a policy source. Compile errors reject it with every
-   * diagnostic as a detail; nothing is written.
+   * diagnostic as a detail; nothing is written. With `within`, that work shares the
+   * transaction that writes the version: both are published, or neither.
+   *
+   * On PostgreSQL the transaction holds the publish lock, so two publishers take turns and
+   * work that read the version in effect through `inEffectWithin` commits first.
+   *
+   * @example
+   * const { version, within } = await policies.publish(source, 'shop.policy.yaml', {
+   *   within: (trx, previous, next) => markRenewals(trx, previous, next),
+   * });
    */
-  async publish(source: string, file: string, options: { effectiveAt?: number } = {}): Promise<PublishResult> {
+  async publish<T = undefined>(source: string, file: string, options: PublishOptions<T> = {}): Promise<PublishResult<T>> {
     const { policy, diagnostics } = compilePolicy(source, file);
     const errors = diagnostics.filter((d) => d.severity === 'error');
     if (!policy || errors.length > 0) {
@@ -64,25 +87,29 @@ export class PolicyVersions {
         errors.map((d) => ({ path: d.path || `${d.line}:${d.column}`, message: formatDiagnostic(d) })),
       );
     }
-    const hash = createHash('sha256').update(JSON.stringify(policy)).digest('hex');
-    await this.refresh();
-    const latest = this.versions.at(-1);
-    if (latest && latest.hash === hash) return { version: latest, created: false, previous: this.versions.at(-2) };
-
+    const compiled = JSON.stringify(policy);
+    const hash = createHash('sha256').update(compiled).digest('hex');
     const now = this.clock.now();
     const declared = policy.effectiveDate ? Date.parse(policy.effectiveDate) : NaN;
     const effectiveAt = options.effectiveAt ?? (Number.isFinite(declared) && declared > now ? declared : now);
-    const number = await this.store.transaction(async (trx) => {
-      const max = await trx.selectFrom('policy_version').select((eb) => eb.fn.max('number').as('max')).executeTakeFirst();
-      const next = Number(max?.max ?? 0) + 1;
+
+    const outcome = await this.store.transaction(async (trx) => {
+      if (this.store.engine === 'postgres') await sql`select pg_advisory_xact_lock(${PUBLISH_LOCK}::bigint)`.execute(trx);
+      const row = await trx.selectFrom('policy_version').selectAll().orderBy('number', 'desc').limit(1).executeTakeFirst();
+      const previous = row ? toPublished(row) : undefined;
+      if (previous && previous.hash === hash) return { created: false as const, number: previous.number };
+      const next: PublishedPolicy = { number: (previous?.number ?? 0) + 1, policyId: policy.id, label: policy.version ?? null, effectiveAt, publishedAt: now, hash, index: indexPolicy(JSON.parse(compiled) as Policy) };
       await trx
         .insertInto('policy_version')
-        .values({ number: next, policy_id: policy.id, label: policy.version ?? null, effective_at: effectiveAt, published_at: now, source, compiled: JSON.stringify(policy), hash })
+        .values({ number: next.number, policy_id: next.policyId, label: next.label, effective_at: effectiveAt, published_at: now, source, compiled, hash })
         .execute();
-      return next;
+      const within = options.within ? await options.within(trx, previous, next) : undefined;
+      return { created: true as const, number: next.number, previous, within };
     });
     await this.refresh();
-    return { version: this.get(number)!, created: true, previous: latest };
+    const version = this.get(outcome.number)!;
+    if (!outcome.created) return { version, created: false, previous: this.versions.filter((v) => v.number < version.number).at(-1) };
+    return { version, created: true, previous: outcome.previous, within: outcome.within };
   }
 
   list(): PublishedPolicy[] {
@@ -98,6 +125,18 @@ export class PolicyVersions {
     return row?.source;
   }
 
+  /**
+   * The number of the version in effect at `now` as `trx` sees the database (0 if none):
+   * memory may lag another node's publish by a refresh interval. On PostgreSQL it also
+   * holds publishing off until `trx` ends, so a publish commits either before this read,
+   * which then sees it, or after `trx`, and finds what `trx` wrote.
+   */
+  async inEffectWithin(trx: Transaction<Database>, now: number): Promise<number> {
+    if (this.store.engine === 'postgres') await sql`select pg_advisory_xact_lock_shared(${PUBLISH_LOCK}::bigint)`.execute(trx);
+    const row = await trx.selectFrom('policy_version').select((eb) => eb.fn.max('number').as('number')).where('effective_at', '<=', now).executeTakeFirst();
+    return Number(row?.number ?? 0);
+  }
+
   /** The newest version in effect now; throws when nothing has been published. */
   active(): PublishedPolicy {
     const now = this.clock.now();
@@ -106,4 +145,16 @@ export class PolicyVersions {
     if (!version) throw new CustodianError('policy_not_published', 'No policy has been published yet');
     return version;
   }
+}
+
+function toPublished(row: PolicyVersionTable): PublishedPolicy {
+  return {
+    number: Number(row.number),
+    policyId: row.policy_id,
+    label: row.label,
+    effectiveAt: Number(row.effective_at),
+    publishedAt: Number(row.published_at),
+    hash: row.hash,
+    index: indexPolicy(JSON.parse(row.compiled) as Policy),
+  };
 }

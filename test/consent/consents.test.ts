@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { Consents } from '../../src/consent/consents.js';
 import { preferenceFacts } from '../../src/consent/gate-facts.js';
+import { openCustodian, publishPolicy } from '../../src/custodian.js';
+import type { Journal } from '../../src/journal/journal.js';
 import { consentCovers, isConsentValid, optOutReason, separateScopesRequired } from '../../src/consent/preferences.js';
 import { CustodianError } from '../../src/errors.js';
 import { createTestCustodian, type TestCustodian } from '../support/custodian.js';
@@ -273,6 +278,191 @@ for (const engine of ENGINES) {
       assert.equal(paged.next, paged.items[0].recordId);
       const rest = await consents.renewals({ purpose: 'newsletter', after: paged.next! });
       assert.ok(!rest.items.some((item) => item.recordId === paged.items[0].recordId));
+    });
+  });
+
+  describe(`renewal after a material policy change (${engine})`, { skip: engineSkip(engine) }, () => {
+    let t: TestCustodian;
+    let kzSource: string;
+    /** The KZ policy with the newsletter kept `days` after withdrawal: each longer period is a material change. */
+    const withNewsletterRetention = (days: number, extra = '') => kzSource.replace('{ duration: P30D, from: consent-withdrawn }', `{ duration: P${days}D, from: consent-withdrawn }`).replace('policyUrl:', `${extra}policyUrl:`);
+    const newsletter = (policyVersion: number, overrides: Parameters<typeof kzConsent>[1] = {}) => kzConsent('newsletter', { validity: 'P2Y', notice: { policyVersion, locale: 'ru', text: NOTICE_TEXT }, ...overrides });
+    const newsletterState = async (subjectId: string) => (await t.custodian.consents.subjectPreferences(t.custodian.store.db, subjectId)).purposes.newsletter?.consent?.state;
+    /** Resolves once a PostgreSQL session of this database waits for a lock. */
+    const someoneWaitsForALock = async () => {
+      for (let waited = 0; ; waited += 10) {
+        const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(t.custodian.store.db);
+        if (rows[0].n > 0) return;
+        assert.ok(waited < 5000, 'nobody waited for a lock');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+
+    before(async () => {
+      t = await createTestCustodian(engine, { policy: KZ_POLICY });
+      kzSource = await readFile(KZ_POLICY, 'utf8');
+    });
+    after(() => t.dispose());
+
+    it('refuses to give a consent again under the notice a material change replaced, and writes nothing', async () => {
+      const { consents } = t.custodian;
+      const id = await newSubject(t.custodian, 'stale-notice@example.kz');
+      await consents.record(id, newsletter(1), ACTOR);
+      const published = await publishPolicy(t.custodian, withNewsletterRetention(60), 'kz-transfers.policy.yaml');
+      assert.deepEqual([published.version.number, published.renewalsMarked], [2, 1]);
+      assert.equal(await newsletterState(id), 'renewal-needed');
+
+      const before = await fullSnapshot(t.custodian);
+      const error = await rejection(consents.record(id, newsletter(1), ACTOR));
+      assert.equal(error.code, 'validation_failed');
+      assert.deepEqual(error.details.map((d) => d.path), ['notice.policyVersion']);
+      assert.deepEqual(await fullSnapshot(t.custodian), before);
+      assert.equal(await newsletterState(id), 'renewal-needed', 'the old notice does not bring the consent back');
+
+      const other = await newSubject(t.custodian, 'stale-notice-new@example.kz');
+      assert.equal((await rejection(consents.record(other, newsletter(1), ACTOR))).details[0].path, 'notice.policyVersion', 'nor does it start a new one');
+
+      // Saying no only narrows what may be done: a refusal on an old form still counts.
+      const refused = await consents.record(other, newsletter(1, { decision: 'refuse' }), ACTOR);
+      assert.equal(refused.state, 'refused');
+
+      const renewed = await consents.record(id, newsletter(2), ACTOR);
+      assert.deepEqual([renewed.state, renewed.policyVersion], ['given', 2]);
+      assert.equal(await newsletterState(id), 'given');
+    });
+
+    it('checks the notice against the database, so a node that has not yet seen a new version cannot take the old one', async () => {
+      const { consents } = t.custodian;
+      const id = await newSubject(t.custodian, 'other-node@example.kz');
+      await consents.record(id, newsletter(2), ACTOR);
+      const otherNode = await openCustodian(t.config, { clock: t.clock });
+      try {
+        const published = await publishPolicy(otherNode, withNewsletterRetention(90), 'kz-transfers.policy.yaml');
+        assert.equal(published.version.number, 3);
+      } finally {
+        await otherNode.close();
+      }
+      assert.equal(t.custodian.policies.active().number, 2, 'this node still holds version 2 in memory');
+      assert.equal(await newsletterState(id), 'renewal-needed');
+
+      const before = await fullSnapshot(t.custodian);
+      const error = await rejection(consents.record(id, newsletter(2), ACTOR));
+      assert.deepEqual([error.code, error.details[0].path], ['validation_failed', 'notice.policyVersion']);
+      assert.deepEqual(await fullSnapshot(t.custodian), before);
+      assert.equal((await consents.record(id, newsletter(3), ACTOR)).state, 'given', 'the new notice is looked up and accepted');
+    });
+
+    it('marks at publish for a version that takes effect later, and renews only under that version', async () => {
+      const { consents, policies } = t.custodian;
+      const id = await newSubject(t.custodian, 'scheduled@example.kz');
+      await consents.record(id, newsletter(3), ACTOR);
+      const published = await publishPolicy(t.custodian, withNewsletterRetention(120, 'effectiveDate: "2027-03-01"\n'), 'kz-transfers.policy.yaml');
+      assert.deepEqual([published.version.number, published.version.effectiveAt], [4, Date.parse('2027-03-01')]);
+      assert.equal(policies.active().number, 3, 'version 3 stays in effect until March');
+      assert.ok(published.renewalsMarked >= 1);
+      assert.equal(await newsletterState(id), 'renewal-needed', 'the gate stops relying on the consent at once');
+
+      const fresh = await newSubject(t.custodian, 'scheduled-fresh@example.kz');
+      assert.equal((await consents.record(fresh, newsletter(3), ACTOR)).state, 'given', 'version 3 is the notice in effect');
+      const behind = await rejection(consents.record(id, newsletter(3), ACTOR));
+      assert.deepEqual([behind.code, behind.details[0].path], ['validation_failed', 'notice.policyVersion'], 'a renewal asked by version 4 needs version 4');
+      assert.equal(await newsletterState(id), 'renewal-needed');
+      assert.equal((await consents.record(id, newsletter(4), ACTOR)).state, 'given', 'the announced notice renews ahead of the change');
+
+      const start = t.clock.now();
+      try {
+        t.clock.set(Date.parse('2027-03-01T00:00:01Z'));
+        const late = await newSubject(t.custodian, 'scheduled-late@example.kz');
+        assert.equal((await rejection(consents.record(late, newsletter(3), ACTOR))).details[0].path, 'notice.policyVersion');
+      } finally {
+        t.clock.set(start);
+      }
+    });
+
+    it('marks after taking the subject lock, so an act committed meanwhile is not overwritten', { skip: engine === 'sqlite' ? 'SQLite runs one writer at a time' : false }, async () => {
+      const { consents, store } = t.custodian;
+      const id = await newSubject(t.custodian, 'race@example.kz');
+      const given = await consents.record(id, newsletter(4), ACTOR);
+
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let held!: () => void;
+      const lockHeld = new Promise<void>((resolve) => (held = resolve));
+      // Another writer holds the subject and, while the publish waits for it, withdraws the consent.
+      const writer = store.db.transaction().execute(async (trx) => {
+        await trx.selectFrom('subject').select('id').where('id', '=', id).forUpdate().execute();
+        held();
+        await released;
+        const row = await trx.selectFrom('consent_record').selectAll().where('id', '=', given.id).executeTakeFirstOrThrow();
+        await trx.updateTable('consent_record').set({ current: 0 }).where('id', '=', row.id).execute();
+        await trx.insertInto('consent_record').values({ ...row, id: randomUUID(), seq: Number(row.seq) + 1, event: 'withdrawn', current: 1, previous_id: row.id, subject_name_enc: null }).execute();
+      });
+      await lockHeld;
+      const publishing = publishPolicy(t.custodian, withNewsletterRetention(150), 'kz-transfers.policy.yaml');
+      try {
+        await someoneWaitsForALock();
+      } finally {
+        release();
+      }
+      await writer;
+      await publishing;
+
+      const current = await store.db.selectFrom('consent_record').select(['event']).where('subject_id', '=', id).where('purpose', '=', 'newsletter').where('topic', '=', 'purpose').where('current', '=', 1).execute();
+      assert.deepEqual(current.map((r) => r.event), ['withdrawn'], 'one current row: the withdrawal stands');
+      assert.equal(await newsletterState(id), 'withdrawn');
+    });
+
+    it('makes a publish wait for a consent being given under the version it replaces, and marks that consent', { skip: engine === 'sqlite' ? 'SQLite runs one writer at a time' : false }, async () => {
+      const { consents, policies } = t.custodian;
+      const id = await newSubject(t.custodian, 'concurrent-give@example.kz');
+      const inEffect = policies.inEffectWithin.bind(policies);
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let checked!: () => void;
+      const noticeChecked = new Promise<void>((resolve) => (checked = resolve));
+      // Pause the consent's transaction just after it has checked the version in effect.
+      policies.inEffectWithin = async (trx, now) => {
+        const number = await inEffect(trx, now);
+        checked();
+        await released;
+        return number;
+      };
+      let giving;
+      try {
+        giving = consents.record(id, newsletter(policies.active().number), ACTOR);
+        await noticeChecked;
+      } finally {
+        policies.inEffectWithin = inEffect;
+      }
+      const publishing = publishPolicy(t.custodian, withNewsletterRetention(180), 'kz-transfers.policy.yaml');
+      try {
+        await someoneWaitsForALock();
+      } finally {
+        release();
+      }
+      const given = await giving;
+      const published = await publishing;
+      assert.equal(given.state, 'given', 'the consent committed first');
+      assert.ok(published.renewalsMarked >= 1);
+      assert.equal(await newsletterState(id), 'renewal-needed', 'and the publish found it');
+    });
+
+    it('retries a marking that hits a serialization failure', async () => {
+      const { store, keys, journal, policies, clock, ids } = t.custodian;
+      const id = await newSubject(t.custodian, 'retry@example.kz');
+      const active = policies.active().number;
+      await t.custodian.consents.record(id, kzConsent('wellness', { validity: 'P6M', categories: ['user.name', 'user.health_and_medical'], notice: { policyVersion: active, locale: 'ru', text: NOTICE_TEXT } }), ACTOR);
+      let failures = 1;
+      const flaky = Object.assign(Object.create(journal) as Journal, {
+        append: ((trx, entries) =>
+          failures-- > 0 ? Promise.reject(Object.assign(new Error('could not serialize access due to concurrent update'), { code: '40001' })) : journal.append(trx, entries)) as Journal['append'],
+      });
+      const consents = new Consents({ store, keys, journal: flaky, policies, clock, ids });
+      const marking = await consents.markRenewalNeeded(store.db, active, active + 1, ['wellness']);
+      assert.deepEqual(marking.subjectIds, [id]);
+      assert.equal(failures, -1, 'the failed attempt was retried');
+      const prefs = await consents.subjectPreferences(store.db, id);
+      assert.equal(prefs.purposes.wellness.consent?.state, 'renewal-needed');
     });
   });
 

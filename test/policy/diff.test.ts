@@ -68,13 +68,17 @@ function compile(text: string): Policy {
   return policy;
 }
 
-function edit(...replacements: [string, string][]): Policy {
-  let text = BASE;
+function editSource(source: string, ...replacements: [string, string][]): Policy {
+  let text = source;
   for (const [from, to] of replacements) {
     assert.ok(text.includes(from), `"${from}" not in the policy`);
     text = text.replace(from, to);
   }
   return compile(text);
+}
+
+function edit(...replacements: [string, string][]): Policy {
+  return editSource(BASE, ...replacements);
 }
 
 const base = compile(BASE);
@@ -139,6 +143,52 @@ describe('diffPolicies', () => {
     const changes = diffPolicies(base, edit(['    country: KZ\n  - id: mailer', '    country: RU\n    safeguard: treaty\n  - id: mailer']));
     assert.equal(single(changes, 'cross-border-transfer-added').kind, 'material');
     assert.equal(single(changes, 'recipient-details-changed').kind, 'editorial');
+  });
+
+  describe('a recipient that changes role or safeguard', () => {
+    // The newsletter's consent already covers third parties, so its mailer may become one.
+    const SHARING = BASE.replace('thirdParties: false', 'thirdParties: true');
+    const sharing = compile(SHARING);
+    const from = (...replacements: [string, string][]) => editSource(SHARING, ...replacements);
+    const mailerAs = (kind: string) => ['    kind: processor\n    name: {ru: Сервис рассылок', `    kind: ${kind}\n    name: {ru: Сервис рассылок`] as [string, string];
+
+    it('a processor turned third party under a consent purpose is material and renews its consents', () => {
+      const changes = diffPolicies(sharing, from(mailerAs('third-party')));
+      const change = single(changes, 'recipient-kind-changed');
+      assert.deepEqual(
+        { kind: change.kind, path: change.path, purposes: change.purposes, affectsConsents: change.affectsConsents },
+        { kind: 'material', path: 'recipients[mailer].kind', purposes: ['newsletter'], affectsConsents: true },
+      );
+      assert.match(change.message, /now a third-party \(was a processor\)/);
+      assert.equal(changes.filter((c) => c.code === 'recipient-details-changed').length, 0, 'reported once, as the role change');
+      assert.equal(single(diffPolicies(sharing, from(mailerAs('group-company'))), 'recipient-kind-changed').affectsConsents, true);
+    });
+
+    it('a recipient brought closer is editorial', () => {
+      const changes = diffPolicies(from(mailerAs('third-party')), sharing);
+      assert.equal(changes.filter((c) => c.code === 'recipient-kind-changed').length, 0);
+      assert.deepEqual([single(changes, 'recipient-details-changed').kind, isMaterial(changes)], ['editorial', false]);
+    });
+
+    it('a role change under a contract purpose is material but renews no consent', () => {
+      const change = single(diffPolicies(base, edit(['    kind: processor\n    name: {ru: Курьерская', '    kind: third-party\n    name: {ru: Курьерская'])), 'recipient-kind-changed');
+      assert.deepEqual([change.kind, change.purposes, change.affectsConsents], ['material', ['orders'], false]);
+    });
+
+    it('a transfer abroad that comes to rest on consent is material and renews its consents', () => {
+      const scc = from(['safeguard: consent', 'safeguard: scc']);
+      const change = single(diffPolicies(scc, sharing), 'recipient-safeguard-weakened');
+      assert.deepEqual(
+        { kind: change.kind, path: change.path, purposes: change.purposes, affectsConsents: change.affectsConsents },
+        { kind: 'material', path: 'recipients[mailer].safeguard', purposes: ['newsletter'], affectsConsents: true },
+      );
+      assert.match(change.message, /"mailer" in DE now rest on consent \(was scc\)/);
+
+      const strengthened = diffPolicies(sharing, scc);
+      assert.deepEqual([single(strengthened, 'recipient-details-changed').kind, isMaterial(strengthened)], ['editorial', false]);
+      const lateral = diffPolicies(scc, from(['safeguard: consent', 'safeguard: adequacy']));
+      assert.equal(isMaterial(lateral), false, 'one protective mechanism for another weakens nothing');
+    });
   });
 
   it('moving the database abroad is material for every purpose', () => {
