@@ -68,48 +68,9 @@ export function isConsentValid(status: ConsentStatus | null | undefined, now: nu
   return status?.event === 'given' && (status.validUntil === null || status.validUntil > now);
 }
 
-/**
- * The scopes of a purpose that need their own consent act: under Kazakhstan's 94-V art.
- * 7(6) every declared transfer to third parties, transfer abroad and public dissemination
- * of a consent-based purpose; under Russia's 152-FZ art. 10.1, public dissemination.
- *
- * @example separateScopesRequired(policy, policy.purposes[0]); // ['thirdParties', 'crossBorder']
- */
-export function separateScopesRequired(policy: Policy, purpose: Purpose): ScopeName[] {
-  const consent = purpose.consent;
-  if (!consent) return [];
-  const laws = policy.operator.jurisdictions;
-  const kz = laws.includes('KZ') && kzConsentApplies(purpose);
-  const ru = laws.includes('RU') && purpose.legalBasis.ru === 'consent';
-  const required: ScopeName[] = [];
-  if (kz && consent.thirdParties) required.push('thirdParties');
-  if (kz && consent.crossBorder) required.push('crossBorder');
-  if ((kz || ru) && consent.publicDissemination) required.push('publicDissemination');
-  return required;
-}
-
 /** 94-V's consent rules bind a KZ operator's purpose unless it names another Kazakh basis. */
 export function kzConsentApplies(purpose: Purpose): boolean {
   return (purpose.legalBasis.kz ?? 'consent') === 'consent' && purpose.consent !== undefined;
-}
-
-/**
- * Whether the subject's consent covers the purpose at `now` — and, with `scope`, that scope
- * of it. Where the law wants a separate consent for the scope, only a valid separate act
- * counts; elsewhere a separate act, if one was recorded, decides, and otherwise the purpose
- * consent's own scope flag does.
- *
- * @example
- * // "Does this subject have a valid separate cross-border consent for purpose P?"
- * consentCovers(prefs, policy, purpose, Date.now(), 'crossBorder');
- */
-export function consentCovers(prefs: SubjectPreferences, policy: Policy, purpose: Purpose, now: number, scope?: ScopeName): boolean {
-  const consents = prefs.purposes[purpose.id];
-  if (!consents || !isConsentValid(consents.consent, now)) return false;
-  if (!scope) return true;
-  const separate = consents.separate[scope];
-  if (separate) return isConsentValid(separate, now);
-  return !separateScopesRequired(policy, purpose).includes(scope) && consents.consent!.scope[scope];
 }
 
 export type OptOutReason =
