@@ -128,6 +128,11 @@ export class Vault {
       }
       const known = new Set(matches.map((m) => `${m.type}\u0000${m.blind_index}`));
       const fresh = indexed.filter((i) => !known.has(`${i.type}\u0000${i.blindIndex}`));
+      if (fresh.length > 0 && !created) {
+        // New identifiers are collection too, which a block of the whole subject stops.
+        const block = await trx.selectFrom('data_block').select('id').where('subject_id', '=', subject.id).where('lifted_at', 'is', null).where('categories', 'is', null).executeTakeFirst();
+        if (block) throw new CustodianError('denied', 'The subject is blocked: no identifiers can be added', [{ path: 'subject_blocked', message: 'the subject’s data is blocked' }]);
+      }
       if (fresh.length > 0) {
         const key = this.subjectKey(subject);
         await trx

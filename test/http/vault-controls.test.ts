@@ -49,6 +49,11 @@ for (const engine of ENGINES) {
       const stored = await t.custodian.store.db.selectFrom('data_item').select('state').where('subject_id', '=', id).execute();
       assert.deepEqual(stored.map((r) => r.state), ['active', 'active', 'active']);
 
+      // Finding the subject still works; adding an identifier to it is collection, and stops.
+      assert.equal((await post('/v1/subjects', { identifiers: [{ type: 'email', value: 'block@example.kz' }] })).statusCode, 200);
+      const more = await post('/v1/subjects', { identifiers: [{ type: 'email', value: 'block@example.kz' }, { type: 'phone', value: '+77010001122' }] });
+      assert.equal(more.statusCode, 403, more.body);
+
       const lifted = await app.inject({ method: 'DELETE', url: `/v1/subjects/${id}/blocks/${block.json().id}`, headers });
       assert.equal(lifted.statusCode, 200);
       assert.equal((await decide(id)).allow, true);
