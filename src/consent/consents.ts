@@ -304,7 +304,7 @@ export class Consents {
   async object(subjectId: string, purposeId: string, actor: string): Promise<{ objection: Objection; created: boolean }> {
     const active = this.policies.active();
     const purpose = active.index.purpose(purposeId);
-    if (!purpose) throw new CustodianError('purpose_not_declared', `Purpose "${purposeId}" is not declared in policy version ${active.number}`, [{ path: 'purpose', message: 'purpose is not declared' }]);
+    if (!purpose) throw new CustodianError('purpose_not_declared', `The purpose is not declared in policy version ${active.number}`, [{ path: 'purpose', message: 'purpose is not declared' }]);
     const basis = purpose.legalBasis.gdpr;
     if (basis !== 'legitimate-interests' && basis !== 'public-task' && !purpose.marketing) {
       throw new CustodianError('objection_not_applicable', `Purpose "${purposeId}" is not open to objection`, [
@@ -396,7 +396,7 @@ export class Consents {
    */
   unsubscribeLink(subjectId: string, purposeId: string): string {
     const purpose = this.policies.active().index.purpose(purposeId);
-    if (!purpose) throw new CustodianError('purpose_not_declared', `Purpose "${purposeId}" is not declared`, [{ path: 'purpose', message: 'purpose is not declared' }]);
+    if (!purpose) throw new CustodianError('purpose_not_declared', 'The purpose is not declared', [{ path: 'purpose', message: 'purpose is not declared' }]);
     if (!purpose.consent) throw notConsentBased(purpose);
     if (!purpose.marketing) {
       throw new CustodianError('consent_not_applicable', `Purpose "${purposeId}" is not a marketing purpose`, [{ path: 'purpose', message: 'unsubscribe links are for marketing purposes (marketing: true)' }]);

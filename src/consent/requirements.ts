@@ -95,7 +95,7 @@ export function checkConsentAct(input: ConsentActInput, version: PublishedPolicy
   const policy = version.index.policy;
   const purpose = version.index.purpose(input.purpose);
   if (!purpose) {
-    throw new CustodianError('purpose_not_declared', `Purpose "${input.purpose}" is not declared in policy version ${version.number}`, [
+    throw new CustodianError('purpose_not_declared', `The purpose is not declared in policy version ${version.number}`, [
       { path: 'purpose', message: 'purpose is not declared' },
     ]);
   }
@@ -197,7 +197,7 @@ function resolveCategories(input: ConsentActInput, purpose: Purpose, kz: boolean
   }
   input.categories.forEach((category, i) => {
     if (!purpose.categories.includes(category)) {
-      problems.push({ code: 'category_not_allowed_for_purpose', path: `categories[${i}]`, message: `category "${category}" is not declared for purpose "${purpose.id}"` });
+      problems.push({ code: 'category_not_allowed_for_purpose', path: `categories[${i}]`, message: `the category is not declared for purpose "${purpose.id}"` });
     }
   });
   return [...new Set(input.categories)];

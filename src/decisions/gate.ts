@@ -107,13 +107,15 @@ export function evaluate(index: PolicyIndex, policyVersion: number, request: Dec
   }
   const purpose = index.purpose(request.purpose);
   if (!purpose) {
-    deny.push({ code: 'purpose_not_declared', message: `purpose "${request.purpose}" is not declared in policy version ${policyVersion}` });
+    deny.push({ code: 'purpose_not_declared', message: `the purpose is not declared in policy version ${policyVersion}` });
     return done();
   }
   const policy = index.policy;
   if (!purpose.operations.includes(request.operation)) deny.push({ code: 'operation_not_allowed', message: `purpose "${purpose.id}" does not allow ${request.operation}` });
   for (const category of request.categories) {
-    if (!purpose.categories.includes(category)) deny.push({ code: 'category_not_declared_for_purpose', message: `category "${category}" is not declared for purpose "${purpose.id}"` });
+    // Only ids the policy declares are named back: an undeclared one may be a misplaced value.
+    if (!purpose.categories.includes(category))
+      deny.push({ code: 'category_not_declared_for_purpose', message: index.category(category) ? `category "${category}" is not declared for purpose "${purpose.id}"` : `a category not declared in the policy was asked for "${purpose.id}"` });
   }
 
   if (!ALLOWED_WHILE_BLOCKED.has(request.operation)) {
@@ -140,7 +142,7 @@ export function evaluate(index: PolicyIndex, policyVersion: number, request: Dec
         if (problem) deny.push(problem);
         else if (consent && consent.categories.length > 0) {
           for (const category of request.categories) {
-            if (!consent.categories.includes(category)) deny.push({ code: 'consent_category_not_covered', message: `the consent to "${purpose.id}" does not list "${category}"` });
+            if (!consent.categories.includes(category) && purpose.categories.includes(category)) deny.push({ code: 'consent_category_not_covered', message: `the consent to "${purpose.id}" does not list "${category}"` });
           }
         }
       }
@@ -164,7 +166,7 @@ export function evaluate(index: PolicyIndex, policyVersion: number, request: Dec
     }
   }
 
-  const storageRegion = policy.operator.storageRegion;
+  const storageRegion = homeRegion(policy.operator);
   if (STORING.has(request.operation) && context.jurisdiction && LOCALISED.has(context.jurisdiction) && storageRegion && storageRegion !== context.jurisdiction) {
     deny.push({ code: 'residency_storage', message: `data of ${context.jurisdiction} residents must be stored in ${context.jurisdiction}, but the operator stores in ${storageRegion}` });
   }
@@ -179,14 +181,15 @@ export function evaluate(index: PolicyIndex, policyVersion: number, request: Dec
 function checkTransfer(index: PolicyIndex, purpose: Purpose, request: DecisionRequest, consent: ConsentFacts | undefined, laws: Law[], deny: Reason[], allow: Reason[]): void {
   const recipient: Recipient | undefined = index.recipient(request.recipient!);
   if (!recipient) {
-    deny.push({ code: 'recipient_not_declared', message: `recipient "${request.recipient}" is not declared in the policy` });
+    deny.push({ code: 'recipient_not_declared', message: 'the recipient is not declared in the policy' });
     return;
   }
   if (!recipient.purposes.includes(purpose.id) && !purpose.recipients.includes(recipient.id)) {
     deny.push({ code: 'recipient_not_declared_for_purpose', message: `recipient "${recipient.id}" is not declared for purpose "${purpose.id}"` });
   }
   for (const category of request.categories) {
-    if (recipient.categories.length > 0 && !recipient.categories.includes(category)) deny.push({ code: 'category_not_declared_for_recipient', message: `category "${category}" is not declared for recipient "${recipient.id}"` });
+    if (recipient.categories.length > 0 && !recipient.categories.includes(category))
+      deny.push({ code: 'category_not_declared_for_recipient', message: index.category(category) ? `category "${category}" is not declared for recipient "${recipient.id}"` : `a category not declared in the policy was asked for recipient "${recipient.id}"` });
   }
   const crossBorder = isCrossBorder(recipient.country, homeRegion(index.policy.operator));
   const kz = laws.includes('kz');

@@ -1,7 +1,9 @@
 /**
  * The server's logger: pino with the paths that may carry personal data or credentials
- * redacted, and request URLs logged without their query string (unsubscribe tokens and
- * purposes travel there).
+ * redacted. A request is logged by its route template (`/v1/subjects/:id/data`), never its
+ * URL — a misplaced value in a path or a link token in a query would otherwise land in the
+ * log — and without the caller's IP address, which is personal data of the people who
+ * open the notice or an unsubscribe link.
  */
 import pino, { type DestinationStream, type Logger } from 'pino';
 
@@ -10,8 +12,6 @@ export const LOG_REDACT = ['req.headers.authorization', 'req.headers.cookie', 'r
 
 interface LoggedRequest {
   method: string;
-  url: string;
-  ip?: string;
   routeOptions?: { url?: string };
 }
 
@@ -21,7 +21,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       level,
       redact: { paths: LOG_REDACT, censor: '[redacted]' },
       serializers: {
-        req: (req: LoggedRequest) => ({ method: req.method, url: req.url.split('?')[0], route: req.routeOptions?.url, remoteAddress: req.ip }),
+        req: (req: LoggedRequest) => ({ method: req.method, url: req.routeOptions?.url ?? '(no route)' }),
       },
     },
     destination,

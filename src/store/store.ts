@@ -39,7 +39,8 @@ export function parseDatabaseUrl(url: string, baseDir = process.cwd()): StoreLoc
   throw new Error('CUSTODIAN_DATABASE_URL must start with sqlite: or postgres://');
 }
 
-const RETRYABLE = new Set(['40001', '40P01']);
+/** Serialization failures and deadlocks (PostgreSQL), and a writer in another process (SQLite). */
+const RETRYABLE = new Set(['40001', '40P01', 'SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT']);
 
 export function openStore(location: StoreLocation): Store {
   const db =

@@ -39,7 +39,7 @@ export class Blocks {
   async block(subjectId: string, input: { categories?: string[]; reason: BlockReason }, actor: string): Promise<Block> {
     const index = this.policies.active().index;
     const unknown = (input.categories ?? []).map((c, i) => ({ c, i })).filter(({ c }) => !index.category(c));
-    if (unknown.length > 0) throw new CustodianError('category_not_declared', 'Unknown category', unknown.map(({ c, i }) => ({ path: `categories[${i}]`, message: `category "${c}" is not declared in the policy` })));
+    if (unknown.length > 0) throw new CustodianError('category_not_declared', 'Unknown category', unknown.map(({ c, i }) => ({ path: `categories[${i}]`, message: 'category is not declared in the policy' })));
     const block: Block = {
       id: this.ids.next(),
       categories: input.categories && input.categories.length > 0 ? [...new Set(input.categories)] : null,

@@ -19,6 +19,7 @@ import type { Journal } from '../journal/journal.js';
 import type { DataCategory } from '../policy/model.js';
 import type { PolicyVersions } from '../policy/versions.js';
 import type { Store } from '../store/store.js';
+import { IDENTIFIER_CATEGORY } from './identifiers.js';
 
 export const TRANSFORMS = ['year', 'age-band', 'city', 'suppress', 'hash'] as const;
 export type Transform = (typeof TRANSFORMS)[number];
@@ -107,14 +108,18 @@ export class Depersonalizer {
         const missing = request.itemIds.map((id, i) => ({ id, i })).filter(({ id }) => !found.has(id));
         if (missing.length > 0) throw new CustodianError('not_found', 'Some items do not exist or are not active', missing.map(({ i }) => ({ path: `itemIds[${i}]`, message: 'no active item with this id' })));
       }
-      // A block stops depersonalization too (94-V art. 1). Consent or purpose rules do not:
-      // depersonalizing is how data leaves processing when those end.
-      const byPurpose = new Map<string, Set<string>>();
-      for (const row of rows) for (const purpose of JSON.parse(row.purposes) as string[]) byPurpose.set(purpose, (byPurpose.get(purpose) ?? new Set()).add(row.category));
-      for (const [purpose, categories] of byPurpose) {
-        const decision = await this.gate.decide({ subjectId, purpose, operation: 'depersonalization', categories: [...categories] }, trx);
-        const blocked = decision.reasons.filter((r) => r.code === 'subject_blocked' || r.code === 'category_blocked');
-        if (blocked.length > 0) throw new CustodianError('denied', 'Blocked data cannot be depersonalized until the block is lifted', blocked.map((r) => ({ path: r.code, message: r.message })));
+      // A block stops depersonalization too (94-V art. 1), whatever the purposes say; read
+      // inside this transaction, not from the gate's cache. Consent or purpose rules do not
+      // stop it: depersonalizing is how data leaves processing when those end.
+      const blocks = await trx.selectFrom('data_block').select('categories').where('subject_id', '=', subjectId).where('lifted_at', 'is', null).execute();
+      const touched = new Set([...rows.map((r) => r.category), ...(wholeSubject ? Object.values(IDENTIFIER_CATEGORY) : [])]);
+      const blocking = blocks.filter((b) => b.categories === null || (JSON.parse(b.categories) as string[]).some((c) => touched.has(c)));
+      if (blocking.length > 0) {
+        throw new CustodianError(
+          'denied',
+          'Blocked data cannot be depersonalized until the block is lifted',
+          blocking.map((b) => (b.categories === null ? { path: 'subject_blocked', message: 'the subject’s data is blocked' } : { path: 'category_blocked', message: `blocked categories: ${(JSON.parse(b.categories) as string[]).join(', ')}` })),
+        );
       }
       const key = this.keys.subjectKey(subjectId, { kekId: subject.kek_id, wrapped: subject.wrapped_key });
       const used: Record<string, Transform> = {};

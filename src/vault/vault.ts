@@ -245,7 +245,7 @@ export class Vault {
   async readForPurpose(subjectId: string, purposeId: string, actor: string): Promise<{ items: DataItem[]; withheld: { category: string; reasons: Reason[] }[] }> {
     const active = this.policies.active();
     const purpose = active.index.purpose(purposeId);
-    if (!purpose) throw new CustodianError('purpose_not_declared', `Purpose "${purposeId}" is not declared in policy version ${active.number}`, [{ path: 'purpose', message: 'purpose is not declared' }]);
+    if (!purpose) throw new CustodianError('purpose_not_declared', `The purpose is not declared in policy version ${active.number}`, [{ path: 'purpose', message: 'purpose is not declared' }]);
     const operation: ProcessingOperation = purpose.operations.includes('extraction') ? 'extraction' : 'use';
 
     return this.store.transaction(async (trx) => {
@@ -358,8 +358,9 @@ interface ItemProblem extends ErrorDetail {
 function checkItem(policy: PolicyIndex, item: CollectItemInput, path: string, operation: ProcessingOperation): ItemProblem[] {
   const purpose = policy.purpose(item.purpose);
   const problems: ItemProblem[] = [];
-  if (!purpose) problems.push({ code: 'purpose_not_declared', path: `${path}.purpose`, message: `purpose "${item.purpose}" is not declared in the policy` });
-  if (!policy.category(item.category)) problems.push({ code: 'category_not_declared', path: `${path}.category`, message: `category "${item.category}" is not declared in the policy` });
+  // Undeclared ids are not repeated back: the path names the field, and the value may be a misplaced piece of personal data.
+  if (!purpose) problems.push({ code: 'purpose_not_declared', path: `${path}.purpose`, message: 'purpose is not declared in the policy' });
+  if (!policy.category(item.category)) problems.push({ code: 'category_not_declared', path: `${path}.category`, message: 'category is not declared in the policy' });
   else if (purpose && !purpose.categories.includes(item.category))
     problems.push({ code: 'category_not_allowed_for_purpose', path: `${path}.category`, message: `category "${item.category}" is not declared for purpose "${item.purpose}"` });
   if (purpose && !purpose.operations.includes(operation)) problems.push({ code: 'operation_not_allowed', path: `${path}.purpose`, message: `purpose "${item.purpose}" does not allow ${operation}` });

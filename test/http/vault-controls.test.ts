@@ -130,6 +130,14 @@ for (const engine of ENGINES) {
       assert.deepEqual(items.map((i) => i.state), ['active', 'active', 'active']);
       await app.inject({ method: 'DELETE', url: `/v1/subjects/${id}/blocks/${block.json().id}`, headers });
       assert.equal((await post(`/v1/subjects/${id}/depersonalize`, {})).statusCode, 200);
+
+      // A subject with no data items left still has identifiers and a key to protect.
+      const bare = (await post('/v1/subjects', { identifiers: [{ type: 'email', value: 'bare-blocked@example.kz' }] })).json().id;
+      await post(`/v1/subjects/${bare}/blocks`, { reason: 'legal-claim' });
+      assert.equal((await post(`/v1/subjects/${bare}/depersonalize`, {})).statusCode, 403);
+      const subject = await t.custodian.store.db.selectFrom('subject').select(['state', 'wrapped_key']).where('id', '=', bare).executeTakeFirstOrThrow();
+      assert.equal(subject.state, 'active');
+      assert.notEqual(subject.wrapped_key, null);
     });
 
     it('depersonalizes a whole subject: identifiers and data key are gone', async () => {

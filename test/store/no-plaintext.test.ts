@@ -88,6 +88,8 @@ for (const engine of ENGINES) {
       // An unsubscribe link opened from an e-mail: its token must not reach the log.
       unsubscribeToken = new URL(t.custodian.consents.unsubscribeLink(id, 'marketing'), 'http://x').searchParams.get('token')!;
       assert.equal((await app.inject({ method: 'GET', url: `/unsubscribe?token=${encodeURIComponent(unsubscribeToken)}` })).statusCode, 200);
+      // A value misplaced into a path, sent without a key: refused, and not logged.
+      assert.equal((await app.inject({ method: 'GET', url: `/v1/subjects/${encodeURIComponent(MARKERS.email)}/consents` })).statusCode, 401);
       metrics = (await call('GET', '/metrics')).body;
       await t.custodian.checkpoint();
       await app.close();

@@ -12,7 +12,7 @@ const DecisionBody = Type.Object(
     subjectId: Type.String({ format: 'uuid' }),
     purpose: PolicyRef('Purpose id declared in the policy'),
     operation: literalUnion(PROCESSING_OPERATIONS, 'A processing operation of the 94-V list'),
-    categories: Type.Array(PolicyRef('Data category id'), { maxItems: 200 }),
+    categories: Type.Array(PolicyRef('Data category id'), { minItems: 1, maxItems: 200 }),
     recipient: Type.Optional(PolicyRef('For transfer: the recipient id')),
   },
   { additionalProperties: false },

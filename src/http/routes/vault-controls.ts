@@ -71,7 +71,7 @@ export const vaultControlRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (a
           {
             itemIds: Type.Optional(Type.Array(Type.String({ format: 'uuid' }), { minItems: 1, maxItems: 1000 })),
             categories: Type.Optional(Type.Array(PolicyRef('Data category id'), { minItems: 1, maxItems: 200 })),
-            transforms: Type.Optional(Type.Record(Type.String(), literalUnion(TRANSFORMS))),
+            transforms: Type.Optional(Type.Record(Type.String(), literalUnion(TRANSFORMS), { propertyNames: { pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' }, description: 'Transform per category id' })),
           },
           { additionalProperties: false },
         ),
