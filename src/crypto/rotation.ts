@@ -6,7 +6,9 @@
  * With keys from the environment nothing is retired here: the operator removes the old key
  * from CUSTODIAN_MASTER_KEY once every node runs with the new one first.
  */
+import type { Transaction } from 'kysely';
 import type { Store } from '../store/store.js';
+import type { Database } from '../store/tables.js';
 import type { KeyService } from './keys.js';
 
 export interface RotationProgress {
@@ -66,11 +68,7 @@ export async function rotateKeys(
       .execute();
     if (batch.length === 0) break;
     await store.transaction(async (trx) => {
-      for (const row of batch) {
-        const owner = `subject:${row.id}`;
-        const next = keys.wrap(keys.unwrap({ kekId: row.kek_id!, wrapped: row.wrapped_key! }, owner), owner);
-        await trx.updateTable('subject').set({ kek_id: next.kekId, wrapped_key: next.wrapped }).where('id', '=', row.id).where('kek_id', '=', row.kek_id).execute();
-      }
+      for (const row of batch) await rewrapSubject(trx, keys, row);
     });
     done += batch.length;
     rewrapped += batch.length;
@@ -78,11 +76,26 @@ export async function rotateKeys(
     options.onProgress?.({ done, total });
   }
 
-  const stillUsed = new Set([
-    ...(await store.db.selectFrom('subject').select('kek_id').distinct().where('kek_id', 'is not', null).execute()).map((r) => r.kek_id!),
-    ...(await store.db.selectFrom('key_material').select('kek_id').distinct().execute()).map((r) => r.kek_id),
-  ]);
+  // Final sweep under the keyring lock: every transaction that wrapped a key with an old
+  // KEK has committed by now, and none can start (all processes see the new KEK).
+  const stillUsed = await store.transaction(async (trx) => {
+    await store.lockKeyring(trx, 'exclusive');
+    const stragglers = await trx.selectFrom('subject').select(['id', 'kek_id', 'wrapped_key']).where('kek_id', '<>', active).where('wrapped_key', 'is not', null).execute();
+    for (const row of stragglers) await rewrapSubject(trx, keys, row);
+    rewrapped += stragglers.length;
+    return new Set([
+      ...(await trx.selectFrom('subject').select('kek_id').distinct().where('kek_id', 'is not', null).execute()).map((r) => r.kek_id!),
+      ...(await trx.selectFrom('key_material').select('kek_id').distinct().execute()).map((r) => r.kek_id),
+    ]);
+  });
   const retired = provider.ids().filter((id) => id !== active && !stillUsed.has(id));
   for (const id of retired) provider.retire(id);
   return { activeKekId: active, rewrapped, retired };
+}
+
+/** Re-wraps one subject's data key, only if it still carries the KEK it was read with. */
+async function rewrapSubject(trx: Transaction<Database>, keys: KeyService, row: { id: string; kek_id: string | null; wrapped_key: string | null }): Promise<void> {
+  const owner = `subject:${row.id}`;
+  const next = keys.wrap(keys.unwrap({ kekId: row.kek_id!, wrapped: row.wrapped_key! }, owner), owner);
+  await trx.updateTable('subject').set({ kek_id: next.kekId, wrapped_key: next.wrapped }).where('id', '=', row.id).where('kek_id', '=', row.kek_id).execute();
 }

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, sql, SqliteDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './tables.js';
 
@@ -25,6 +25,12 @@ export interface Store {
    * deadlocks) so distributed Postgres-compatible engines work unchanged.
    */
   transaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Orders key wrapping against KEK rotation: a transaction that wraps a key with the active
+   * KEK holds the lock `shared`; rotation takes it `exclusive` before its final sweep, so no
+   * key wrapped with the old KEK can commit after the sweep that decides to retire it.
+   */
+  lockKeyring(trx: Transaction<Database>, mode: 'shared' | 'exclusive'): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -61,9 +67,20 @@ export function openStore(location: StoreLocation): Store {
         }
       }
     },
+    async lockKeyring(trx, mode) {
+      if (location.engine === 'postgres') {
+        await (mode === 'shared' ? sql`select pg_advisory_xact_lock_shared(${KEYRING_LOCK}::bigint)` : sql`select pg_advisory_xact_lock(${KEYRING_LOCK}::bigint)`).execute(trx);
+      } else if (mode === 'exclusive') {
+        // SQLite has one writer at a time: becoming it waits for every other write to commit.
+        await sql`update key_material set kek_id = kek_id where 1 = 0`.execute(trx);
+      }
+    },
     close: () => db.destroy(),
   };
 }
+
+/** Advisory lock key for keyring changes (an arbitrary constant of Custodian's). */
+const KEYRING_LOCK = 7_120_231_001;
 
 function sqliteDialect(path: string): SqliteDialect {
   return new SqliteDialect({

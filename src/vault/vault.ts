@@ -121,6 +121,7 @@ export class Vault {
         if (subject.state === 'erased') throw new CustodianError('subject_not_active', 'The subject has been erased');
       } else {
         const id = this.ids.next();
+        await this.store.lockKeyring(trx, 'shared');
         const key = this.keys.newSubjectKey(id);
         subject = { id, state: 'active', jurisdiction: input.jurisdiction ?? null, locale: input.locale ?? null, kek_id: key.kekId, wrapped_key: key.wrapped, created_at: now, updated_at: now };
         await trx.insertInto('subject').values(subject).execute();

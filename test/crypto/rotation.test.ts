@@ -3,6 +3,7 @@ import { statSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { openCustodian } from '../../src/custodian.js';
+import { rotateKeys } from '../../src/crypto/rotation.js';
 import { cliEnv, runCli } from '../support/cli.js';
 import { createTestCustodian, type TestCustodian } from '../support/custodian.js';
 import { ENGINES, engineSkip } from '../support/engines.js';
@@ -47,6 +48,34 @@ for (const engine of ENGINES) {
       assert.equal(items[0].value, 'Rotation Person 3');
       const again = await t.custodian.vault.upsertSubject({ identifiers: [{ type: 'email', value: 'rot3@example.kz' }] }, 'test');
       assert.equal(again.id, subjects[3], 'blind index survives rotation');
+    });
+
+    it('does not retire the old KEK while a transaction that used it is still open', async () => {
+      const { store, keys } = t.custodian;
+      const oldKek = keys.keks.activeId;
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let wrapped!: () => void;
+      const didWrap = new Promise<void>((resolve) => (wrapped = resolve));
+      const subjectId = '22222222-2222-4222-8222-222222222222';
+      // A writer elsewhere wraps a new subject's key with the current KEK, and is slow to commit.
+      const slowWriter = store.transaction(async (trx) => {
+        await store.lockKeyring(trx, 'shared');
+        const key = keys.newSubjectKey(subjectId);
+        await trx.insertInto('subject').values({ id: subjectId, state: 'active', jurisdiction: null, locale: null, kek_id: key.kekId, wrapped_key: key.wrapped, created_at: 0, updated_at: 0 }).execute();
+        wrapped();
+        await released;
+      });
+      await didWrap;
+      const rotation = rotateKeys(store, keys, { newKek: true, propagationMs: 0 });
+      await new Promise((r) => setTimeout(r, 200));
+      release();
+      await slowWriter;
+      const result = await rotation;
+      assert.ok(result.retired.includes(oldKek));
+      const row = await store.db.selectFrom('subject').select(['kek_id', 'wrapped_key']).where('id', '=', subjectId).executeTakeFirstOrThrow();
+      assert.equal(row.kek_id, result.activeKekId, 'the late subject was re-wrapped before the old KEK was retired');
+      assert.equal(keys.subjectKey(subjectId, { kekId: row.kek_id!, wrapped: row.wrapped_key! }).length, 32);
     });
 
     it('rotates keys supplied through CUSTODIAN_MASTER_KEY by prepending a new one', async () => {
