@@ -27,7 +27,7 @@ export function preferenceFacts(prefs: SubjectPreferences, policy: Policy | unde
       separate[name] = isConsentValid(act, prefs.asOf);
       scope[name] = act ? separate[name] : entry.consent.scope[name];
     }
-    consents.set(purposeId, { state: entry.consent.state, validUntil: entry.consent.validUntil, scope, separate, categories: entry.consent.categories });
+    consents.set(purposeId, { state: entry.consent.state, validUntil: entry.consent.validUntil, scope, separate, categories: entry.consent.categories, policyVersion: entry.consent.policyVersion });
   }
   const objections = new Set(Object.keys(prefs.objections));
   for (const purpose of policy?.purposes ?? []) {

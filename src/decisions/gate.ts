@@ -76,8 +76,11 @@ const BASIS_CODE: Partial<Record<GdprBasis | string, Reason['code']>> = {
   'legitimate-interests': 'basis_legitimate_interests',
 };
 
-function consentProblem(purpose: Purpose, consent: ConsentFacts | undefined, now: number): Reason | undefined {
+function consentProblem(purpose: Purpose, consent: ConsentFacts | undefined, now: number, renewalFloor: number): Reason | undefined {
   if (!consent) return { code: 'consent_missing', message: `no consent recorded for purpose "${purpose.id}"` };
+  if (consent.state === 'given' && consent.policyVersion < renewalFloor) {
+    return { code: 'consent_renewal_needed', message: `the consent to "${purpose.id}" was given under version ${consent.policyVersion}; version ${renewalFloor} changed the purpose materially` };
+  }
   switch (consent.state) {
     case 'refused':
       return { code: 'consent_refused', message: `consent to "${purpose.id}" was refused` };
@@ -92,7 +95,18 @@ function consentProblem(purpose: Purpose, consent: ConsentFacts | undefined, now
   }
 }
 
-export function evaluate(index: PolicyIndex, policyVersion: number, request: DecisionRequest, context: SubjectContext | undefined, now: number): Decision {
+/**
+ * @param renewalFloor per purpose, the version a consent must have been given under at
+ *   least (`PolicyVersions.renewalFloor`): older consents need renewal.
+ */
+export function evaluate(
+  index: PolicyIndex,
+  policyVersion: number,
+  request: DecisionRequest,
+  context: SubjectContext | undefined,
+  now: number,
+  renewalFloor: ReadonlyMap<string, number> = new Map(),
+): Decision {
   const deny: Reason[] = [];
   const allow: Reason[] = [];
   const done = (): Decision => ({ allow: deny.length === 0, reasons: deny.length > 0 ? deny : allow, policyVersion });
@@ -138,7 +152,7 @@ export function evaluate(index: PolicyIndex, policyVersion: number, request: Dec
     if (basis === 'consent') {
       if (!consentChecked) {
         consentChecked = true;
-        const problem = consentProblem(purpose, consent, now);
+        const problem = consentProblem(purpose, consent, now, renewalFloor.get(purpose.id) ?? 0);
         if (problem) deny.push(problem);
         else if (consent && consent.categories.length > 0) {
           for (const category of request.categories) {
@@ -267,7 +281,7 @@ export class PurposeGate {
 
   async decide(request: DecisionRequest, db?: Kysely<Database>): Promise<Decision> {
     const active = this.policies.active();
-    const decision = evaluate(active.index, active.number, request, await this.context(request.subjectId, db), this.clock.now());
+    const decision = evaluate(active.index, active.number, request, await this.context(request.subjectId, db), this.clock.now(), this.policies.renewalFloor(active.number));
     this.count(active.index, request, decision);
     return decision;
   }

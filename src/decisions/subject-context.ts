@@ -26,6 +26,8 @@ export interface ConsentFacts {
   separate: ScopeFlags;
   /** The data the consent lists (94-V art. 8(4)); empty means all the purpose declares. */
   categories: readonly string[];
+  /** The policy version whose notice the person saw when consenting. */
+  policyVersion: number;
 }
 
 export interface PreferenceFacts {

@@ -11,6 +11,7 @@ import type { Store } from '../store/store.js';
 import type { Database, PolicyVersionTable } from '../store/tables.js';
 import { compilePolicy } from './compile.js';
 import { formatDiagnostic } from './diagnostics.js';
+import { diffPolicies } from './diff.js';
 import { indexPolicy, type Policy, type PolicyIndex } from './model.js';
 
 export interface PublishedPolicy {
@@ -62,6 +63,18 @@ export class PolicyVersions {
   async refresh(): Promise<void> {
     const rows = await this.store.db.selectFrom('policy_version').selectAll().orderBy('number').execute();
     this.versions = rows.map(toPublished);
+    this.floors = renewalFloors(this.versions, this.floors);
+  }
+
+  private floors = new Map<number, ReadonlyMap<string, number>>();
+
+  /**
+   * Per purpose, the newest version up to `version` whose change to it was material for
+   * consent. A consent given under an older notice no longer counts from the moment that
+   * version takes effect — even one given after it was published but before it applied.
+   */
+  renewalFloor(version: number): ReadonlyMap<string, number> {
+    return this.floors.get(version) ?? new Map();
   }
 
   /**
@@ -157,4 +170,25 @@ function toPublished(row: PolicyVersionTable): PublishedPolicy {
     hash: row.hash,
     index: indexPolicy(JSON.parse(row.compiled) as Policy),
   };
+}
+
+/** Renewal floors for every version, reusing those already computed (versions never change). */
+function renewalFloors(versions: readonly PublishedPolicy[], known: ReadonlyMap<number, ReadonlyMap<string, number>>): Map<number, ReadonlyMap<string, number>> {
+  const floors = new Map<number, ReadonlyMap<string, number>>();
+  let previous: PublishedPolicy | undefined;
+  let floor: ReadonlyMap<string, number> = new Map();
+  for (const version of versions) {
+    const cached = known.get(version.number);
+    if (cached) floor = cached;
+    else if (previous) {
+      const next = new Map(floor);
+      for (const change of diffPolicies(previous.index.policy, version.index.policy)) {
+        if (change.kind === 'material' && change.affectsConsents) for (const purpose of change.purposes) next.set(purpose, version.number);
+      }
+      floor = next;
+    }
+    floors.set(version.number, floor);
+    previous = version;
+  }
+  return floors;
 }

@@ -18,7 +18,7 @@ const NOW = Date.parse('2026-11-22T12:00:00Z');
 const DAY = 86_400_000;
 
 const NO_SCOPE = { thirdParties: false, crossBorder: false, publicDissemination: false };
-const given = (extra: Partial<ConsentFacts> = {}): ConsentFacts => ({ state: 'given', validUntil: null, scope: NO_SCOPE, separate: NO_SCOPE, categories: [], ...extra });
+const given = (extra: Partial<ConsentFacts> = {}): ConsentFacts => ({ state: 'given', validUntil: null, scope: NO_SCOPE, separate: NO_SCOPE, categories: [], policyVersion: 7, ...extra });
 
 function context(overrides: Partial<SubjectContext> & { prefs?: Partial<PreferenceFacts> } = {}): SubjectContext {
   const { prefs, ...rest } = overrides;
@@ -105,6 +105,15 @@ describe('purpose gate', () => {
       assert.equal(decide({ purpose: 'analytics', categories: ['user.device.cookie_id'] }, analytics).allow, true);
       const narrow = withConsent(given({ categories: ['user.name'] }));
       assert.deepEqual(codes(marketing, narrow), ['consent_category_not_covered']);
+    });
+
+    it('asks again when a later version changed the purpose materially, even if the consent was given after it was published', () => {
+      const ctx = withConsent(given({ policyVersion: 5 }));
+      const floor = new Map([['marketing', 6]]);
+      const d = evaluate(indexPolicy(POLICY), 7, { subjectId: 's-1', purpose: 'marketing', operation: 'use', categories: ['user.contact.email'] }, ctx, NOW, floor);
+      assert.deepEqual(d.reasons.map((r) => r.code), ['consent_renewal_needed']);
+      const renewed = evaluate(indexPolicy(POLICY), 7, { subjectId: 's-1', purpose: 'marketing', operation: 'use', categories: ['user.contact.email'] }, withConsent(given({ policyVersion: 6 })), NOW, floor);
+      assert.equal(renewed.allow, true);
     });
 
     it('allows with a valid consent', () => {

@@ -111,4 +111,42 @@ for (const engine of ENGINES) {
       assert.deepEqual(await listed(), [], 'a depersonalized subject can no longer be identified, let alone asked');
     });
   });
+
+  describe(`a material change that takes effect later (${engine})`, { skip: engineSkip(engine) }, () => {
+    it('a consent given under the old notice before the new version applies needs renewal once it does', async () => {
+      const { t, app, headers, close } = await createTestApp(engine);
+      try {
+        const id = (await app.inject({ method: 'POST', url: '/v1/subjects', headers, payload: { identifiers: [{ type: 'email', value: 'late@example.kz' }] } })).json().id as string;
+        const effective = new Date(t.clock.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+        const later = widened.replace('effectiveDate: "2026-01-15"', `effectiveDate: "${effective}"`);
+        assert.notEqual(later, widened);
+        assert.equal((await app.inject({ method: 'POST', url: '/v1/policy/versions', headers, payload: { source: later } })).statusCode, 201);
+        // Version 1 is still the one in effect: a consent to its notice is accepted today…
+        const given = await app.inject({
+          method: 'POST',
+          url: `/v1/subjects/${id}/consents`,
+          headers,
+          payload: {
+            purpose: 'marketing',
+            decision: 'give',
+            channel: 'web-form',
+            subjectFullName: 'Late Person',
+            categories: ['user.name', 'user.contact.email'],
+            validity: 'P1Y',
+            scope: { thirdParties: false, crossBorder: false, publicDissemination: false },
+            notice: { policyVersion: 1, locale: 'en', text: 'News and offers by e-mail' },
+          },
+        });
+        assert.equal(given.statusCode, 201, given.body);
+        const decide = async () => (await app.inject({ method: 'POST', url: '/v1/decisions', headers, payload: { subjectId: id, purpose: 'marketing', operation: 'use', categories: ['user.contact.email'] } })).json();
+        assert.equal((await decide()).allow, true);
+        // …and stops counting the day version 2 applies.
+        t.clock.advance(31 * 86_400_000);
+        t.custodian.gate.invalidate(id);
+        assert.deepEqual((await decide()).reasons.map((r: { code: string }) => r.code), ['consent_renewal_needed']);
+      } finally {
+        await close();
+      }
+    });
+  });
 }
