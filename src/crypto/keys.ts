@@ -35,9 +35,21 @@ export class KeyService {
 
   constructor(readonly keks: KekProvider) {}
 
-  /** Creates missing system keys and loads all of them into memory. Idempotent. */
+  /**
+   * Creates the system keys on a new store and loads them into memory. On a store that
+   * already holds data, a missing key is an error, never silently replaced: a new blind-index
+   * key would orphan every identifier, a new signing key would disown the journal.
+   */
   async load(db: Kysely<Database>, now: number): Promise<void> {
-    for (const purpose of SYSTEM_KEYS) {
+    const present = new Set((await db.selectFrom('key_material').select('purpose').execute()).map((r) => r.purpose));
+    const missing = SYSTEM_KEYS.filter((purpose) => !present.has(purpose));
+    if (missing.length > 0 && missing.length < SYSTEM_KEYS.length) throw new Error(`System keys are missing from key_material: ${missing.join(', ')}; restore them from a backup`);
+    if (missing.length > 0) {
+      const inUse = await db.selectFrom('subject').select('id').limit(1).executeTakeFirst();
+      const journaled = await db.selectFrom('journal_event').select('id').limit(1).executeTakeFirst();
+      if (inUse || journaled) throw new Error('The store holds subjects or journal events but no system keys; restore key_material from a backup');
+    }
+    for (const purpose of missing) {
       const secret = purpose === 'journal-signing' ? undefined : randomBytes(32);
       const pair = purpose === 'journal-signing' ? generateKeyPairSync('ed25519') : undefined;
       const material = pair ? pair.privateKey.export({ format: 'der', type: 'pkcs8' }) : secret!;

@@ -129,6 +129,16 @@ for (const engine of ENGINES) {
       await db().updateTable('key_material').set({ public_key: original }).where('purpose', '=', 'journal-signing').execute();
     });
 
+    it('refuses to start when a system key was deleted, instead of minting a new one', async () => {
+      const row = await db().selectFrom('key_material').selectAll().where('purpose', '=', 'blind-index').executeTakeFirstOrThrow();
+      await db().deleteFrom('key_material').where('purpose', '=', 'blind-index').execute();
+      try {
+        await assert.rejects(new KeyService(t.custodian.keys.keks).load(db(), Date.now()), /System keys are missing from key_material: blind-index/);
+      } finally {
+        await db().insertInto('key_material').values(row).execute();
+      }
+    });
+
     it('`custodian journal verify` exits 0 when intact and 1 naming the event when tampered', async () => {
       const env = cliEnv(t.database.location, t.config.keyringPath);
       const intact = await runCli(['journal', 'verify'], env);
