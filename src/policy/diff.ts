@@ -247,7 +247,16 @@ function diffPurpose(a: Purpose, b: Purpose, ctx: PurposeContext): void {
   if (textFields.length > 0) {
     ctx.push(editorial('purpose-text-changed', at, `Purpose "${b.id}": ${textFields.join(', ')} reworded`, [b.id]));
   }
-  const details: string[] = (['subjects', 'sources', 'marketing', 'endAction'] as const).filter((f) => !isDeepStrictEqual(a[f], b[f]));
+  const newSources = added(a.sources, b.sources);
+  if (newSources.length > 0) {
+    ctx.push(widening('source-added', `${at}.sources`, `Purpose "${b.id}" now also collects data from ${newSources.join(', ')} sources`));
+  }
+  if (!a.marketing && b.marketing) {
+    ctx.push(widening('marketing-use-added', `${at}.marketing`, `Purpose "${b.id}" is now used for marketing`));
+  }
+  const details: string[] = (['subjects', 'endAction'] as const).filter((f) => !isDeepStrictEqual(a[f], b[f]));
+  if (removed(a.sources, b.sources).length > 0) details.push('sources');
+  if (a.marketing && !b.marketing) details.push('marketing');
   if (a.automated && !b.automated) details.push('automated');
   if (details.length > 0) {
     ctx.push(editorial('purpose-details-changed', at, `Purpose "${b.id}": ${details.join(', ')} changed`, [b.id]));

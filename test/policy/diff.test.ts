@@ -116,6 +116,14 @@ describe('diffPolicies', () => {
     assert.match(change.message, /user\.contact\.phone_number/);
   });
 
+  it('collecting from a new kind of source under a consent purpose is material', () => {
+    const changes = diffPolicies(base, edit(['    marketing: true\n', '    marketing: true\n    sources: [direct, third-party]\n']));
+    const change = single(changes, 'source-added');
+    assert.deepEqual([change.kind, change.purposes, change.affectsConsents], ['material', ['newsletter'], true]);
+    const narrower = diffPolicies(edit(['    marketing: true\n', '    marketing: true\n    sources: [direct, third-party]\n']), base);
+    assert.equal(single(narrower, 'purpose-details-changed').kind, 'editorial');
+  });
+
   it('a new category under a contract purpose is editorial', () => {
     const change = single(diffPolicies(base, edit(['[user.contact.email, user.name]', '[user.contact.email, user.name, user.contact.phone_number]'])), 'category-added');
     assert.equal(change.kind, 'editorial');
