@@ -130,9 +130,12 @@ export class Vault {
       const known = new Set(matches.map((m) => `${m.type}\u0000${m.blind_index}`));
       const fresh = indexed.filter((i) => !known.has(`${i.type}\u0000${i.blindIndex}`));
       if (fresh.length > 0 && !created) {
-        // New identifiers are collection too, which a block of the whole subject stops.
-        const block = await trx.selectFrom('data_block').select('id').where('subject_id', '=', subject.id).where('lifted_at', 'is', null).where('categories', 'is', null).executeTakeFirst();
-        if (block) throw new CustodianError('denied', 'The subject is blocked: no identifiers can be added', [{ path: 'subject_blocked', message: 'the subject’s data is blocked' }]);
+        // New identifiers are collection too, which a block of the subject or their category stops.
+        const blocks = await trx.selectFrom('data_block').select('categories').where('subject_id', '=', subject.id).where('lifted_at', 'is', null).execute();
+        const blockedCategories = new Set(blocks.flatMap((b) => (b.categories ? (JSON.parse(b.categories) as string[]) : [])));
+        if (blocks.some((b) => b.categories === null)) throw new CustodianError('denied', 'The subject is blocked: no identifiers can be added', [{ path: 'subject_blocked', message: 'the subject’s data is blocked' }]);
+        const refused = fresh.filter((i) => blockedCategories.has(IDENTIFIER_CATEGORY[i.type]));
+        if (refused.length > 0) throw new CustodianError('denied', 'Some identifiers are in blocked categories', refused.map((i) => ({ path: 'category_blocked', message: `${IDENTIFIER_CATEGORY[i.type]} is blocked` })));
       }
       if (fresh.length > 0) {
         const key = this.subjectKey(subject);
