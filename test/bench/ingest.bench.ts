@@ -9,6 +9,7 @@ import pg from 'pg';
 import { openCustodian, publishPolicyFile } from '../../src/custodian.js';
 import { createTestDatabase, type TestEngine } from '../support/engines.js';
 import { DEMO_POLICY } from '../support/custodian.js';
+import { marketingConsent } from '../support/consents.js';
 import { type BenchRow, measure, row } from './harness.js';
 import { join } from 'node:path';
 
@@ -33,20 +34,7 @@ export async function ingestBenchmark(engine: TestEngine, items: number, log: (l
     log(`  ${engine}: consents for ${SUBJECTS} subjects, then ${items} items under the consent purpose…`);
     const policyVersion = custodian.policies.active().number;
     for (const id of subjects) {
-      await custodian.consents.record(
-        id,
-        {
-          purpose: 'marketing',
-          decision: 'give',
-          channel: 'web-form',
-          subjectFullName: 'Bench Person',
-          categories: ['user.name', 'user.contact.email'],
-          validity: 'P1Y',
-          scope: { thirdParties: false, crossBorder: false, publicDissemination: false },
-          notice: { policyVersion, locale: 'en', textSha256: 'a'.repeat(64) },
-        },
-        'bench',
-      );
+      await custodian.consents.record(id, marketingConsent(policyVersion, { subjectFullName: 'Bench Person', notice: { policyVersion, locale: 'en', textSha256: 'a'.repeat(64) } }), 'bench');
     }
     const withConsent = await measure(items, CONCURRENCY, (i) => custodian.vault.collect(subjects[i % SUBJECTS], [{ category: 'user.contact.email', value: `bench${i}@example.kz`, purpose: 'marketing', source: 'direct' }], 'bench'), (n) => log(`    ${n}/${items}`));
     const sample = await custodian.store.db.selectFrom('data_item').select('value_enc').limit(1).executeTakeFirstOrThrow();

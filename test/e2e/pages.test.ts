@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/http/app.js';
 import { browserSkip, launchBrowser } from '../support/browser.js';
 import { createTestCustodian, type TestCustodian } from '../support/custodian.js';
+import { marketingConsent } from '../support/consents.js';
 import { ENGINES, engineSkip } from '../support/engines.js';
 
 const skipBrowser = browserSkip();
@@ -64,20 +65,7 @@ for (const engine of ENGINES) {
       const { custodian } = t;
       const { id } = await custodian.vault.upsertSubject({ identifiers: [{ type: 'email', value: 'reader@example.kz' }], locale: 'ru' }, 'test');
       const version = custodian.policies.active().number;
-      await custodian.consents.record(
-        id,
-        {
-          purpose: 'marketing',
-          decision: 'give',
-          channel: 'web-form',
-          subjectFullName: 'Reader Person',
-          categories: ['user.name', 'user.contact.email'],
-          validity: 'P1Y',
-          scope: { thirdParties: false, crossBorder: false, publicDissemination: false },
-          notice: { policyVersion: version, locale: 'ru', text: 'Новости и предложения' },
-        },
-        'test',
-      );
+      await custodian.consents.record(id, marketingConsent(version, { subjectFullName: 'Reader Person', notice: { policyVersion: version, locale: 'ru', text: 'Новости и предложения' } }), 'test');
       const decide = () => custodian.gate.decide({ subjectId: id, purpose: 'marketing', operation: 'use', categories: ['user.contact.email'] });
       assert.equal((await decide()).allow, true);
 

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { cliEnv, runCli } from '../support/cli.js';
 import { createTestApp, DEMO_POLICY, EXAMPLES_DIR, type TestCustodian } from '../support/custodian.js';
 import { ENGINES, engineSkip } from '../support/engines.js';
+import { marketingConsent } from '../support/consents.js';
 import { storeSnapshot } from '../support/snapshot.js';
 
 const demo = readFileSync(DEMO_POLICY, 'utf8');
@@ -70,21 +71,11 @@ for (const engine of ENGINES) {
     it('a material change asks for consent again; an editorial one does not', async () => {
       const { id } = await t.custodian.vault.upsertSubject({ identifiers: [{ type: 'email', value: 'renew@example.kz' }] }, 'test');
       const active = t.custodian.policies.active();
-      const marketing = active.index.purpose('marketing')!;
       const given = await app.inject({
         method: 'POST',
         url: `/v1/subjects/${id}/consents`,
         headers,
-        payload: {
-          purpose: 'marketing',
-          decision: 'give',
-          channel: 'web-form',
-          subjectFullName: 'Renewal Person',
-          categories: marketing.categories,
-          validity: 'P1Y',
-          scope: { thirdParties: false, crossBorder: false, publicDissemination: false },
-          notice: { policyVersion: active.number, locale: 'en', text: 'News and offers by e-mail' },
-        },
+        payload: marketingConsent(active.number, { subjectFullName: 'Renewal Person' }),
       });
       assert.equal(given.statusCode, 201, given.body);
       const decide = async () => (await app.inject({ method: 'POST', url: '/v1/decisions', headers, payload: { subjectId: id, purpose: 'marketing', operation: 'use', categories: ['user.contact.email'] } })).json();

@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { fullSnapshot } from '../consent/consent-fixtures.js';
 import { createTestApp, DEMO_POLICY, type TestCustodian } from '../support/custodian.js';
+import { marketingConsent } from '../support/consents.js';
 import { ENGINES, engineSkip } from '../support/engines.js';
 
 const demo = readFileSync(DEMO_POLICY, 'utf8');
@@ -34,16 +35,7 @@ for (const engine of ENGINES) {
         method: 'POST',
         url: `/v1/subjects/${subjectId}/consents`,
         headers,
-        payload: {
-          purpose: 'marketing',
-          decision: 'give',
-          channel: 'web-form',
-          subjectFullName: 'Renewal Person',
-          categories: ['user.name', 'user.contact.email'],
-          validity: 'P1Y',
-          scope: { thirdParties: false, crossBorder: false, publicDissemination: false },
-          notice: { policyVersion, locale: 'en', text: 'News and offers by e-mail' },
-        },
+        payload: marketingConsent(policyVersion, { subjectFullName: 'Renewal Person' }),
       });
     const decide = async (subjectId: string) =>
       (await app.inject({ method: 'POST', url: '/v1/decisions', headers, payload: { subjectId, purpose: 'marketing', operation: 'use', categories: ['user.contact.email'] } })).json() as {
@@ -126,16 +118,7 @@ for (const engine of ENGINES) {
           method: 'POST',
           url: `/v1/subjects/${id}/consents`,
           headers,
-          payload: {
-            purpose: 'marketing',
-            decision: 'give',
-            channel: 'web-form',
-            subjectFullName: 'Late Person',
-            categories: ['user.name', 'user.contact.email'],
-            validity: 'P1Y',
-            scope: { thirdParties: false, crossBorder: false, publicDissemination: false },
-            notice: { policyVersion: 1, locale: 'en', text: 'News and offers by e-mail' },
-          },
+          payload: marketingConsent(1, { subjectFullName: 'Late Person' }),
         });
         assert.equal(given.statusCode, 201, given.body);
         const decide = async () => (await app.inject({ method: 'POST', url: '/v1/decisions', headers, payload: { subjectId: id, purpose: 'marketing', operation: 'use', categories: ['user.contact.email'] } })).json();

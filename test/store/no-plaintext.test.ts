@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { buildApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/http/logging.js';
 import { createTestCustodian, type TestCustodian } from '../support/custodian.js';
+import { marketingConsent } from '../support/consents.js';
 import { ENGINES, engineSkip, PG_ADMIN_URL } from '../support/engines.js';
 
 const MARKERS = {
@@ -63,16 +64,7 @@ for (const engine of ENGINES) {
       await call('POST', '/v1/subjects', { identifiers: [{ type: 'email', value: `not-an-email ${MARKERS.badValue}` }] });
       // Consent with the subject's full name (94-V art. 8(4)), a receipt and its readable copy.
       const version = t.custodian.policies.active().number;
-      const consent = await call('POST', `/v1/subjects/${id}/consents`, {
-        purpose: 'marketing',
-        decision: 'give',
-        channel: 'web-form',
-        subjectFullName: MARKERS.consentName,
-        categories: ['user.name', 'user.contact.email'],
-        validity: 'P1Y',
-        scope: { thirdParties: false, crossBorder: false, publicDissemination: false },
-        notice: { policyVersion: version, locale: 'en', text: 'News and offers by e-mail' },
-      });
+      const consent = await call('POST', `/v1/subjects/${id}/consents`, marketingConsent(version, { subjectFullName: MARKERS.consentName }));
       assert.equal(consent.statusCode, 201, consent.body);
       await call('GET', `/v1/consents/${consent.json().id}/receipt`);
       // Rectification, a disclosure, and depersonalization of an address.
