@@ -118,7 +118,7 @@ export class Vault {
       let created = false;
       if (owners.length === 1) {
         subject = await trx.selectFrom('subject').selectAll().where('id', '=', owners[0]).executeTakeFirstOrThrow();
-        if (subject.state === 'erased') throw new CustodianError('subject_not_active', 'The subject has been erased');
+        if (subject.state !== 'active') throw new CustodianError('subject_not_active', `The subject is ${subject.state}`);
       } else {
         const id = this.ids.next();
         await this.store.lockKeyring(trx, 'shared');
@@ -341,7 +341,7 @@ export class Vault {
   private async activeSubject(trx: Transaction<Database>, subjectId: string): Promise<SubjectTable> {
     const subject = await trx.selectFrom('subject').selectAll().where('id', '=', subjectId).executeTakeFirst();
     if (!subject) throw notFound('Subject', 'id');
-    if (subject.state === 'erased' || !subject.wrapped_key || !subject.kek_id) throw new CustodianError('subject_not_active', 'The subject has been erased');
+    if (subject.state !== 'active' || !subject.wrapped_key || !subject.kek_id) throw new CustodianError('subject_not_active', `The subject is ${subject.state}`);
     return subject;
   }
 
