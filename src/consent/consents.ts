@@ -209,7 +209,8 @@ export class Consents {
   /**
    * Everything the purpose gate needs about one subject, in two queries: the current
    * consent per purpose and separate scope, objections, and the GPC opt-out. Plain data,
-   * safe to cache until `staleAfter` or the next `onChange` for the subject. Pass the open
+   * safe to cache until the next `onChange` for the subject (the rules take `now`, so expiry
+   * needs no reload). Pass the open
    * transaction as `db` when inside one.
    */
   async subjectPreferences(db: Kysely<Database>, subjectId: string): Promise<SubjectPreferences> {
@@ -233,7 +234,6 @@ export class Consents {
       subjectId,
       jurisdiction: (signals[0]?.jurisdiction ?? null) as Jurisdiction | null,
       asOf: now,
-      staleAfter: null,
       purposes: {},
       objections: {},
       gpc: null,
@@ -255,7 +255,6 @@ export class Consents {
       const entry = (prefs.purposes[row.purpose] ??= { consent: null, separate: {} });
       if (row.topic === 'purpose') entry.consent = status;
       else entry.separate[row.topic as ScopeName] = status;
-      if (status.state === 'given' && validUntil !== null) prefs.staleAfter = Math.min(prefs.staleAfter ?? Infinity, validUntil);
     }
     for (const signal of signals) {
       if (signal.id === null) continue;

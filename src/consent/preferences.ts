@@ -49,11 +49,6 @@ export interface SubjectPreferences {
   jurisdiction: Jurisdiction | null;
   /** When the snapshot was read. */
   asOf: number;
-  /**
-   * The earliest moment a consent in this snapshot expires, or null. A cache may keep the
-   * snapshot until then; the rules below also take `now`, so reading past it is safe.
-   */
-  staleAfter: number | null;
   /** By purpose id; purposes the subject never acted on are absent. */
   purposes: Record<string, PurposeConsents>;
   /** Objections by purpose id. All are upheld (see `Consents.object`). */

@@ -2,7 +2,7 @@
  * Schema migrations, in order. Each is written once in Kysely's schema builder so the
  * same code creates the same tables on SQLite and PostgreSQL.
  */
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import { consentMigrations } from '../consent/migrations.js';
 import { disclosureMigrations } from '../disclosures/migrations.js';
 
@@ -175,4 +175,3 @@ export async function migrationsCurrent(db: Kysely<any>): Promise<boolean> {
   return all.every((m) => m.executedAt !== undefined);
 }
 
-export { sql };

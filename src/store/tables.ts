@@ -2,7 +2,6 @@
  * Table shapes as Kysely sees them. Portable across SQLite and PostgreSQL: TEXT ids made
  * by the app, BIGINT epoch-millisecond times, JSON as TEXT, 0/1 integers for booleans.
  */
-import type { Generated } from 'kysely';
 import type { ConsentDatabase } from '../consent/tables.js';
 import type { DisclosureDatabase } from '../disclosures/tables.js';
 
@@ -151,4 +150,3 @@ export interface Database extends ConsentDatabase, DisclosureDatabase {
   policy_version: PolicyVersionTable;
 }
 
-export type { Generated };
