@@ -13,6 +13,7 @@ import { writeCheckpoint } from './journal/checkpoint.js';
 import { Journal } from './journal/journal.js';
 import { diffPolicies, type PolicyChange } from './policy/diff.js';
 import { PolicyVersions, type PublishResult } from './policy/versions.js';
+import { MIGRATIONS } from './migrations.js';
 import { migrateToLatest } from './store/migrations.js';
 import { openStore, type Store } from './store/store.js';
 import { PurposeGate } from './decisions/gate.js';
@@ -65,7 +66,7 @@ export async function openCustodian(config: Pick<Config, 'database' | 'masterKey
   const ids = options.ids ?? uuidSource;
   const store = openStore(config.database);
   try {
-    if (options.migrate !== false) await migrateToLatest(store.db);
+    if (options.migrate !== false) await migrateToLatest(store.db, MIGRATIONS);
     const keys = new KeyService(kekProviderFor(config));
     await keys.load(store.db, clock.now());
     const journal = new Journal(store.engine, clock, ids);

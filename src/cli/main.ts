@@ -2,17 +2,18 @@
  * `custodian` — the command line. Each command is a thin adapter over a service; output
  * meant for scripts goes to stdout, progress and diagnostics to stderr.
  */
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config.js';
 import { openCustodian } from '../custodian.js';
 import { rotateKeys } from '../crypto/rotation.js';
-import { verifyJournal } from '../journal/verify.js';
+import { MIGRATIONS } from '../migrations.js';
 import { migrateToLatest } from '../store/migrations.js';
 import { openStore } from '../store/store.js';
-import { SCOPES } from '../access/api-keys.js';
 import { CustodianError } from '../errors.js';
 import { registerPolicyCommands } from './policy.js';
 import { progressReporter } from './progress.js';
+import { registerApiKeyCommands } from './apikey-commands.js';
+import { registerJournalCommands } from './journal-commands.js';
 import { serve } from './serve.js';
 
 const program = new Command()
@@ -36,7 +37,7 @@ db.command('migrate')
     const config = loadConfig();
     const store = openStore(config.database);
     try {
-      const applied = await migrateToLatest(store.db);
+      const applied = await migrateToLatest(store.db, MIGRATIONS);
       console.log(applied.length > 0 ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'Schema is up to date');
     } finally {
       await store.close();
@@ -69,102 +70,8 @@ keys
     }
   });
 
-const journal = program.command('journal').description('The processing journal');
-journal
-  .command('verify')
-  .description('Check every hash link, stream head and signed checkpoint; exits 1 and names the first bad event on any tampering')
-  .option('--json', 'print the report as JSON')
-  .action(async (options: { json?: boolean }) => {
-    // Verification must not change the schema it verifies.
-    const custodian = await openCustodian(loadConfig(), { migrate: false });
-    try {
-      const progress = progressReporter('Verifying journal events');
-      const report = await verifyJournal(custodian.store.db, custodian.keys, (n) => progress.update(n));
-      progress.finish(`Checked ${report.events} event(s) in ${report.streams} stream(s) and ${report.checkpoints} checkpoint(s)`);
-      if (options.json) console.log(JSON.stringify(report, null, 2));
-      else if (report.ok) console.log('Journal intact');
-      else {
-        const first = report.problems[0];
-        console.log(`Journal TAMPERED: first bad event: stream ${first.stream} seq ${first.seq}${first.eventId ? ` (event ${first.eventId})` : ''}: ${first.problem}`);
-        for (const p of report.problems.slice(1)) console.log(`  also: stream ${p.stream} seq ${p.seq}${p.eventId ? ` (event ${p.eventId})` : ''}: ${p.problem}`);
-      }
-      process.exitCode = report.ok ? 0 : 1;
-    } finally {
-      await custodian.close();
-    }
-  });
-journal
-  .command('public-key')
-  .description('Print the journal signing public key (Ed25519, PEM) so auditors can check exported checkpoints outside Custodian')
-  .action(async () => {
-    const custodian = await openCustodian(loadConfig());
-    try {
-      const der = Buffer.from(custodian.keys.journalPublicKey, 'base64');
-      console.log(`# ${custodian.keys.journalKeyId}`);
-      console.log(`-----BEGIN PUBLIC KEY-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END PUBLIC KEY-----`);
-    } finally {
-      await custodian.close();
-    }
-  });
-journal
-  .command('checkpoint')
-  .description('Sign a checkpoint over the current heads of every journal stream')
-  .action(async () => {
-    const custodian = await openCustodian(loadConfig());
-    try {
-      const checkpoint = await custodian.checkpoint();
-      console.log(checkpoint ? `Checkpoint ${checkpoint.id} over ${Object.keys(checkpoint.heads).length} stream(s), signed by ${checkpoint.keyId}` : 'The journal is empty; nothing to sign');
-    } finally {
-      await custodian.close();
-    }
-  });
-
-const apikey = program.command('apikey').description('API keys for service callers');
-apikey
-  .command('create')
-  .description('Create an API key; the key is printed once, on the last line')
-  .requiredOption('--name <name>', 'who or what uses the key')
-  .addOption(new Option('--scopes <scopes>', `comma-separated scopes (admin grants all): ${SCOPES.join(', ')}`).makeOptionMandatory())
-  .action(async (options: { name: string; scopes: string }) => {
-    const custodian = await openCustodian(loadConfig());
-    try {
-      const created = await custodian.apiKeys.create(
-        options.name,
-        options.scopes.split(',').map((s) => s.trim()).filter(Boolean),
-      );
-      console.log(`Created API key ${created.id} "${options.name}" with scopes ${created.scopes.join(', ')}. It is shown only now:`);
-      console.log(created.key);
-    } finally {
-      await custodian.close();
-    }
-  });
-apikey
-  .command('list')
-  .description('List API keys (never their secrets)')
-  .action(async () => {
-    const custodian = await openCustodian(loadConfig());
-    try {
-      for (const key of await custodian.apiKeys.list()) {
-        console.log(`${key.id}  ${key.name}  ${key.scopes.join(',')}  ${key.revokedAt ? 'revoked' : 'active'}`);
-      }
-    } finally {
-      await custodian.close();
-    }
-  });
-apikey
-  .command('revoke <id>')
-  .description('Revoke an API key')
-  .action(async (id: string) => {
-    const custodian = await openCustodian(loadConfig());
-    try {
-      const revoked = await custodian.apiKeys.revoke(id);
-      console.log(revoked ? `Revoked ${id}` : `No active key ${id}`);
-      process.exitCode = revoked ? 0 : 1;
-    } finally {
-      await custodian.close();
-    }
-  });
-
+registerJournalCommands(program);
+registerApiKeyCommands(program);
 registerPolicyCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

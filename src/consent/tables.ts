@@ -1,6 +1,6 @@
 /**
  * The consent tables as Kysely sees them (portable: TEXT ids, BIGINT epoch-ms, JSON as
- * TEXT, 0/1 booleans). `store/tables.ts` folds `ConsentDatabase` into `Database`.
+ * TEXT, 0/1 booleans). They join the store's `Database` by declaration merging, below.
  */
 
 /**
@@ -65,4 +65,9 @@ export interface OptOutSignalTable {
 export interface ConsentDatabase {
   consent_record: ConsentRecordTable;
   opt_out_signal: OptOutSignalTable;
+}
+
+declare module '../store/tables.js' {
+  // Features add their tables to the one Database type; the store imports none of them.
+  interface Database extends ConsentDatabase {}
 }

@@ -14,7 +14,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { GdprBasis, Jurisdiction, LegalBasis, Policy, PolicyIndex, ProcessingOperation, Purpose, Recipient } from '../policy/model.js';
 import type { PolicyVersions } from '../policy/versions.js';
-import { homeRegion, isCrossBorder } from '../policy/compile-transfers.js';
+import { homeRegion, isCrossBorder } from '../law/transfers.js';
 import type { Metrics } from '../reports/metrics.js';
 import type { Database } from '../store/tables.js';
 import type { Reason } from './reasons.js';

@@ -10,7 +10,7 @@ import type { Clock, IdSource } from '../clock.js';
 import type { PurposeGate } from '../decisions/gate.js';
 import { CustodianError, notFound } from '../errors.js';
 import type { Journal } from '../journal/journal.js';
-import { homeRegion, isCrossBorder } from '../policy/compile-transfers.js';
+import { homeRegion, isCrossBorder } from '../law/transfers.js';
 import type { PolicyVersions } from '../policy/versions.js';
 import type { Store } from '../store/store.js';
 import type { Database } from '../store/tables.js';

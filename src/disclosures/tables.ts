@@ -21,3 +21,8 @@ export interface DisclosureTable {
 export interface DisclosureDatabase {
   disclosure: DisclosureTable;
 }
+
+declare module '../store/tables.js' {
+  // Features add their tables to the one Database type; the store imports none of them.
+  interface Database extends DisclosureDatabase {}
+}

@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Clock, IdSource } from '../clock.js';
-import type { JournalOperation } from '../policy/model.js';
+import type { JournalOperation } from '../law/operations.js';
 import type { Engine } from '../store/store.js';
 import type { Database, JournalEventTable } from '../store/tables.js';
 

@@ -4,7 +4,7 @@
  * (docs/policy-language.md) and merging what the author may write in two places.
  */
 import { declaredCategory, declaredSubject, publishedLocales, purposeRecipientLinks } from './compile-declarations.js';
-import { homeRegion, isCrossBorder } from './compile-transfers.js';
+import { homeRegion, isCrossBorder } from '../law/transfers.js';
 import {
   PROCESSING_OPERATIONS,
   type ConsentRequirement,

@@ -8,7 +8,7 @@
  * (removals are reported so the changelog is complete, but never force a renewal).
  */
 import { isDeepStrictEqual } from 'node:util';
-import { homeRegion, isCrossBorder } from './compile-transfers.js';
+import { homeRegion, isCrossBorder } from '../law/transfers.js';
 import type { LegalBasis, Policy, Purpose, Recipient, RetentionRule } from './model.js';
 
 export interface PolicyChange {

@@ -14,29 +14,8 @@ export type LocalizedText = Partial<Record<Locale, string>>;
 export const JURISDICTIONS = ['KZ', 'RU', 'EU', 'UK', 'US-CA'] as const;
 export type Jurisdiction = (typeof JURISDICTIONS)[number];
 
-/**
- * Processing operations: the legal list of Kazakhstan 94-V (seed 004 §9.1), plus the
- * staff-side operations the journal also records.
- */
-export const PROCESSING_OPERATIONS = [
-  'collection',
-  'recording',
-  'systematization',
-  'accumulation',
-  'storage',
-  'clarification',
-  'extraction',
-  'use',
-  'transfer',
-  'depersonalization',
-  'blocking',
-  'deletion',
-  'destruction',
-] as const;
-export type ProcessingOperation = (typeof PROCESSING_OPERATIONS)[number];
-
-export const JOURNAL_OPERATIONS = [...PROCESSING_OPERATIONS, 'unblocking', 'view', 'decision'] as const;
-export type JournalOperation = (typeof JOURNAL_OPERATIONS)[number];
+export { JOURNAL_OPERATIONS, type JournalOperation, PROCESSING_OPERATIONS, type ProcessingOperation } from '../law/operations.js';
+import type { ProcessingOperation } from '../law/operations.js';
 
 export const DATA_SOURCES = ['direct', 'third-party', 'public'] as const;
 export type DataSource = (typeof DATA_SOURCES)[number];

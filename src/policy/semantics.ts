@@ -11,7 +11,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { declaredCategory, entryId, publishedLocales, purposeRecipientLinks } from './compile-declarations.js';
 import { didYouMean } from './compile-suggestions.js';
-import { homeRegion, isCrossBorder } from './compile-transfers.js';
+import { homeRegion, isCrossBorder } from '../law/transfers.js';
 import { formatPath, type Finding, type PolicyPath, type Severity } from './diagnostics.js';
 import type { DataCategory, Jurisdiction, LegalBasis, Locale } from './model.js';
 import {

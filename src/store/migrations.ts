@@ -1,12 +1,14 @@
 /**
- * Schema migrations, in order. Each is written once in Kysely's schema builder so the
- * same code creates the same tables on SQLite and PostgreSQL.
+ * Schema migrations: the runner, and the store's own tables. Each migration is written once
+ * in Kysely's schema builder so the same code creates the same tables on SQLite and
+ * PostgreSQL. Features keep their migrations beside their tables and the composition root
+ * (`src/migrations.ts`) hands the whole ordered set to the runner: the store knows no
+ * feature.
  */
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
-import { consentMigrations } from '../consent/migrations.js';
-import { disclosureMigrations } from '../disclosures/migrations.js';
 
-const migrations: Record<string, Migration> = {
+/** The first schema, from before features owned their migrations. */
+export const foundationMigrations: Record<string, Migration> = {
   '0001_foundation': {
     async up(db: Kysely<any>) {
       await db.schema
@@ -120,58 +122,30 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
-  ...consentMigrations,
-  ...disclosureMigrations,
-  '0003_vault_controls': {
-    async up(db: Kysely<any>) {
-      await db.schema.alterTable('data_item').addColumn('revision', 'integer', (c) => c.notNull().defaultTo(1)).execute();
-      await db.schema
-        .createTable('data_block')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('subject_id', 'text', (c) => c.notNull().references('subject.id'))
-        .addColumn('categories', 'text')
-        .addColumn('reason', 'text', (c) => c.notNull())
-        .addColumn('created_at', 'bigint', (c) => c.notNull())
-        .addColumn('created_by', 'text', (c) => c.notNull())
-        .addColumn('lifted_at', 'bigint')
-        .addColumn('lifted_by', 'text')
-        .execute();
-      await db.schema.createIndex('data_block_subject_idx').on('data_block').columns(['subject_id', 'lifted_at']).execute();
-      await db.schema
-        .createTable('depersonalized_record')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('category', 'text', (c) => c.notNull())
-        .addColumn('value', 'text', (c) => c.notNull())
-        .addColumn('transform', 'text', (c) => c.notNull())
-        .addColumn('purposes', 'text', (c) => c.notNull())
-        .addColumn('collected_month', 'text', (c) => c.notNull())
-        .execute();
-    },
-  },
 };
 
-/** Exported so later issues append here; names sort in application order. */
-export const MIGRATIONS: Readonly<Record<string, Migration>> = migrations;
+export type Migrations = Readonly<Record<string, Migration>>;
 
 class StaticMigrationProvider implements MigrationProvider {
+  constructor(private readonly migrations: Migrations) {}
   async getMigrations(): Promise<Record<string, Migration>> {
-    return migrations;
+    return { ...this.migrations };
   }
 }
 
-export function migrator(db: Kysely<any>): Migrator {
-  return new Migrator({ db, provider: new StaticMigrationProvider(), migrationTableName: 'schema_migration', migrationLockTableName: 'schema_migration_lock' });
+/** Migrations apply in the order of their names (`0001_…`, `0002_…`). */
+export function migrator(db: Kysely<any>, migrations: Migrations): Migrator {
+  return new Migrator({ db, provider: new StaticMigrationProvider(migrations), migrationTableName: 'schema_migration', migrationLockTableName: 'schema_migration_lock' });
 }
 
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const { error, results } = await migrator(db).migrateToLatest();
+export async function migrateToLatest(db: Kysely<any>, migrations: Migrations): Promise<string[]> {
+  const { error, results } = await migrator(db, migrations).migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
 /** True when every known migration has been applied (used by /readyz). */
-export async function migrationsCurrent(db: Kysely<any>): Promise<boolean> {
-  const all = await migrator(db).getMigrations();
+export async function migrationsCurrent(db: Kysely<any>, migrations: Migrations): Promise<boolean> {
+  const all = await migrator(db, migrations).getMigrations();
   return all.every((m) => m.executedAt !== undefined);
 }
-

@@ -2,8 +2,6 @@
  * Table shapes as Kysely sees them. Portable across SQLite and PostgreSQL: TEXT ids made
  * by the app, BIGINT epoch-millisecond times, JSON as TEXT, 0/1 integers for booleans.
  */
-import type { ConsentDatabase } from '../consent/tables.js';
-import type { DisclosureDatabase } from '../disclosures/tables.js';
 
 export interface KeyMaterialTable {
   /** `blind-index`, `journal-signing`, `link-signing`: system keys wrapped by the KEK. */
@@ -136,7 +134,11 @@ export interface PolicyVersionTable {
   hash: string;
 }
 
-export interface Database extends ConsentDatabase, DisclosureDatabase {
+/**
+ * Every table. Features add theirs with `declare module '../store/tables.js'` (declaration
+ * merging), so the store knows no feature.
+ */
+export interface Database {
   key_material: KeyMaterialTable;
   subject: SubjectTable;
   subject_identifier: SubjectIdentifierTable;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { isMap, isSeq, LineCounter, parseDocument, Scalar, type Node } from 'yaml';
 import { compilePolicy } from '../../src/policy/compile.js';
-import { isCrossBorder, homeRegion } from '../../src/policy/compile-transfers.js';
+import { isCrossBorder, homeRegion } from '../../src/law/transfers.js';
 import { formatDiagnostic, type Diagnostic } from '../../src/policy/diagnostics.js';
 import type { Entity } from '../../src/policy/model.js';
 

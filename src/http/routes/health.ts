@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
+import { MIGRATIONS } from '../../migrations.js';
 import { migrationsCurrent } from '../../store/migrations.js';
 import type { RouteDeps } from './deps.js';
 
@@ -17,7 +18,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { 
       try {
         await sql`select 1`.execute(custodian.store.db);
         checks.store = 'ok';
-        checks.migrations = (await migrationsCurrent(custodian.store.db)) ? 'ok' : 'pending';
+        checks.migrations = (await migrationsCurrent(custodian.store.db, MIGRATIONS)) ? 'ok' : 'pending';
       } catch {
         checks.store = 'unreachable';
       }

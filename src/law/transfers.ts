@@ -4,7 +4,7 @@
  * (Chapter V covers transfers out of it), so `EU`, member states and EEA states count as one
  * region among themselves.
  */
-import type { Entity } from './model.js';
+import type { Entity } from '../policy/model.js';
 
 const EEA = new Set([
   'EU', 'AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'HU', 'IE', 'IT', 'LV', 'LT',
