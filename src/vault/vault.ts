@@ -322,6 +322,33 @@ export class Vault {
     return result;
   }
 
+  /**
+   * The address to send a subject mail to — their newest e-mail identifier, decrypted — and
+   * the language they read. Decrypting it is journaled as an extraction for `purpose`.
+   * Undefined when the subject is gone, erased or has no e-mail identifier.
+   *
+   * @example const to = await vault.mailRecipient(subjectId, { purpose: null, reason: 'consent-renewal' }, 'system:mail');
+   */
+  async mailRecipient(subjectId: string, use: { purpose: string | null; reason: string }, actor: string): Promise<{ address: string; locale: Locale | null } | undefined> {
+    return this.store.transaction(async (trx) => {
+      const subject = await trx.selectFrom('subject').selectAll().where('id', '=', subjectId).executeTakeFirst();
+      if (!subject || subject.state !== 'active' || !subject.wrapped_key || !subject.kek_id) return undefined;
+      const identifier = await trx
+        .selectFrom('subject_identifier')
+        .selectAll()
+        .where('subject_id', '=', subjectId)
+        .where('type', '=', 'email')
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      if (!identifier) return undefined;
+      const address = open(this.subjectKey(subject), identifier.value_enc, valueContext(subjectId, identifier.id, 'identifier:email')).toString('utf8');
+      await this.journal.append(trx, [{ actor, operation: 'extraction', subjectId, purpose: use.purpose, categories: [IDENTIFIER_CATEGORY.email], details: { record: 'identifier', output: 'mail', reason: use.reason } }]);
+      return { address, locale: (subject.locale as Locale | null) ?? null };
+    });
+  }
+
   private decryptItem(key: Buffer, row: DataItemTable): DataValue {
     return JSON.parse(open(key, row.value_enc, valueContext(row.subject_id, row.id, row.category)).toString('utf8')) as DataValue;
   }
