@@ -27,6 +27,8 @@ export type ErrorCode =
 export interface ErrorDetail {
   path: string;
   message: string;
+  /** A stable code for this detail (e.g. a purpose-gate reason), when it has one. */
+  code?: string;
 }
 
 export class CustodianError extends Error {

@@ -7,7 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Custodian } from '../custodian.js';
-import { errorBody, errorHandler } from './errors.js';
+import { clientErrorHandler, errorBody, errorHandler } from './errors.js';
 import { healthRoutes } from './routes/health.js';
 import { policyRoutes } from './routes/policy.js';
 import { subjectRoutes } from './routes/subjects.js';
@@ -29,11 +29,14 @@ export async function buildApp(custodian: Custodian, options: AppOptions = {}): 
     // Unknown fields are errors, not silently dropped; types are never coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: true } },
     genReqId: () => custodian.ids.next(),
+    // Router and socket failures happen before any route; their default bodies quote the URL.
+    frameworkErrors: errorHandler,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send(errorBody('route_not_found', `No route ${request.method} ${request.routeOptions?.url ?? 'for this path'}`));
+    void reply.status(404).send(errorBody('route_not_found', `No route ${request.method} for this path`, [{ path: 'url', message: 'no route for this method and path' }]));
   });
 
   await app.register(swagger, {
