@@ -1,12 +1,17 @@
 /**
  * The notice renderer: message catalogs, HTML structure and escaping, Russian and Kazakh
  * plurals, and which law's deadlines appear. Policies are built here as fixtures so these
- * tests do not depend on the compiler or the example files.
+ * tests do not depend on the compiler, except one that holds every example's notice to the
+ * transfer rule of src/law/transfers.ts.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { homeRegion, isCrossBorder } from '../../src/law/transfers.js';
+import { loadPolicyFile } from '../../src/policy/compile.js';
 import { LOCALES, type Jurisdiction, type Locale, type Policy, type Purpose } from '../../src/policy/model.js';
 import { DEADLINE_SENTENCES } from '../../src/policy/render/deadlines.js';
+import type { Block } from '../../src/policy/render/document.js';
 import { durationInWords, formatDate } from '../../src/policy/render/durations.js';
 import { MESSAGE_CATALOGS, templatePlaceholders, type PluralForms } from '../../src/policy/render/messages.js';
 import { buildNotice, NOTICE_SECTION_IDS, renderNotice } from '../../src/policy/render/notice.js';
@@ -186,6 +191,18 @@ function htmlProblems(html: string, locale: Locale): string[] {
   }
   return problems;
 }
+
+/** The recipients table and the cross-border subsection of a notice. */
+function recipientsBlocks(policy: Policy, locale: Locale): { table: Extract<Block, { kind: 'table' }>; crossBorder: Block[] } {
+  const section = buildNotice(policy, { locale }).sections.find((s) => s.id === 'recipients')!;
+  const table = section.blocks.find((b): b is Extract<Block, { kind: 'table' }> => b.kind === 'table')!;
+  const sub = section.blocks.find((b) => b.kind === 'subsection' && b.id === 'recipients-cross-border');
+  return { table, crossBorder: sub?.kind === 'subsection' ? sub.blocks : [] };
+}
+
+const EXAMPLES = ['demo', 'smart-communications', 'smart-protect', 'smartist', 'smartthings', 'wadjet'].map((name) =>
+  fileURLToPath(new URL(`../../examples/${name}.policy.yaml`, import.meta.url)),
+);
 
 function textOf(html: string): string {
   return html
@@ -523,6 +540,38 @@ describe('sections and what they state', () => {
     const home = fixture(['KZ']);
     home.recipients[0]!.country = 'KZ';
     assert.match(textOf(renderNotice(home, { locale: 'en', format: 'html' })), /We do not transfer personal data to other countries\./);
+  });
+
+  it('calls a transfer within the EEA domestic, as the gate does, and one leaving it cross-border, in every locale', () => {
+    const base = fixture(['EU']);
+    const recipient = (country: string) => ({ ...base.recipients[0]!, country });
+    const operator = { ...base.operator, storageRegion: 'DE', country: 'DE' };
+    const inFrance = fixture(['EU'], { operator, recipients: [recipient('FR')] });
+    const inUs = fixture(['EU'], { operator, recipients: [recipient('US')] });
+    for (const locale of LOCALES) {
+      const r = MESSAGE_CATALOGS[locale].recipients;
+      const france = recipientsBlocks(inFrance, locale);
+      assert.deepEqual(france.crossBorder, [{ kind: 'paragraph', content: [r.noCrossBorder] }], `${locale}: FR from DE is not cross-border`);
+      assert.deepEqual(france.table.rows[0]!.at(-1), [r.domestic], `${locale}: the recipients table calls FR domestic`);
+
+      const us = recipientsBlocks(inUs, locale);
+      const usName = new Intl.DisplayNames([locale], { type: 'region' }).of('US')!;
+      assert.deepEqual(us.crossBorder[0], { kind: 'paragraph', content: [r.crossBorderIntro] }, `${locale}: US from DE is cross-border`);
+      assert.deepEqual(us.crossBorder[1], { kind: 'list', items: [[`${usName}: ${base.recipients[0]!.name[locale]} — ${r.safeguards.scc}`]] });
+      assert.deepEqual(us.table.rows[0]!.at(-1), [r.safeguards.scc]);
+    }
+  });
+
+  it('lists as cross-border exactly the recipients src/law/transfers.ts calls cross-border, in every example', async () => {
+    for (const file of EXAMPLES) {
+      const policy = await loadPolicyFile(file);
+      const home = homeRegion(policy.operator);
+      const expected = policy.recipients.filter((r) => isCrossBorder(r.country, home)).map((r) => r.name.en);
+      const { crossBorder } = recipientsBlocks(policy, 'en');
+      const listed = crossBorder[1]?.kind === 'list' ? crossBorder[1].items.map((item) => item.join('')) : [];
+      assert.equal(listed.length, expected.length, `${file}: one cross-border item per recipient abroad`);
+      for (const name of expected) assert.ok(listed.some((item) => item.includes(name!)), `${file}: ${name} is listed as a cross-border transfer`);
+    }
   });
 
   it('shows rights channels with the e-mail subject marker and self-service link', () => {

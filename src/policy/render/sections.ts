@@ -18,6 +18,7 @@ import {
   type RetentionRule,
   type RightsChannel,
 } from '../model.js';
+import { homeRegion, isCrossBorder } from '../../law/transfers.js';
 import { answerDeadlines, describeDeadline, type AnswerDeadline } from './deadlines.js';
 import {
   emailLink,
@@ -393,14 +394,9 @@ export const legalBasesSection: SectionBuilder = (ctx, sub) => {
   return blocks;
 };
 
-/** The country the operator's databases are in, against which transfers are cross-border. */
-function homeCountry(policy: Policy): string | undefined {
-  return policy.operator.storageRegion ?? policy.operator.country;
-}
-
-function isCrossBorder(policy: Policy, recipient: Recipient): boolean {
-  const home = homeCountry(policy);
-  return home ? recipient.country !== home : recipient.safeguard !== undefined && recipient.safeguard !== 'none';
+/** Whether the notice states a transfer to `recipient` as cross-border: the gate's rule, from `law/transfers.ts`. */
+function isAbroad(policy: Policy, recipient: Recipient): boolean {
+  return isCrossBorder(recipient.country, homeRegion(policy.operator));
 }
 
 export const recipientsSection: SectionBuilder = (ctx, sub) => {
@@ -422,12 +418,12 @@ export const recipientsSection: SectionBuilder = (ctx, sub) => {
         [countryName(ctx, recipient.country)],
         joinText(ctx, purposeTitles(ctx, recipient.purposes)),
         joinText(ctx, categoryTitles(ctx, recipient.categories)),
-        [isCrossBorder(policy, recipient) ? r.safeguards[recipient.safeguard ?? 'none'] : r.domestic],
+        [isAbroad(policy, recipient) ? r.safeguards[recipient.safeguard ?? 'none'] : r.domestic],
       ]),
     ),
   ];
 
-  const transfers = policy.recipients.filter((recipient) => isCrossBorder(policy, recipient));
+  const transfers = policy.recipients.filter((recipient) => isAbroad(policy, recipient));
   const crossBorder: Block[] = [];
   if (transfers.length === 0) {
     crossBorder.push({ kind: 'paragraph', content: [r.noCrossBorder] });
