@@ -1,0 +1,69 @@
+/**
+ * Who may call what: every route of the app with the scopes that open it, or `public`.
+ * `admin` opens every route; list it only where nothing else does. HEAD routes follow their GET. A route the
+ * app serves that is missing here fails route-scopes.test.ts: add it after reading its
+ * `requireScope(...)`.
+ */
+import type { Scope } from '../../src/access/api-keys.js';
+
+export type RouteAccess = 'public' | readonly Scope[];
+
+export const ROUTE_SCOPES: Record<string, RouteAccess> = {
+  // Documentation, health and the public notice.
+  'GET /openapi.json': 'public',
+  'GET /docs': 'public',
+  'GET /docs/': 'public',
+  'GET /docs/*': 'public',
+  'GET /docs/json': 'public',
+  'GET /docs/yaml': 'public',
+  'GET /docs/static/index.html': 'public',
+  'GET /docs/static/swagger-initializer.js': 'public',
+  'GET /favicon.ico': 'public',
+  'GET /healthz': 'public',
+  'GET /readyz': 'public',
+  'GET /schemas/policy.json': 'public',
+  'GET /privacy/notice': 'public',
+  'GET /.well-known/gpc.json': 'public',
+  'GET /unsubscribe': 'public',
+  'POST /unsubscribe': 'public',
+  'GET /metrics': ['admin'],
+
+  // Policy.
+  'GET /v1/policy': ['policy:read'],
+  'GET /v1/policy/versions': ['policy:read'],
+  'GET /v1/policy/versions/:number': ['policy:read'],
+  'POST /v1/policy/versions': ['policy:write'],
+
+  // Subjects and their data.
+  'POST /v1/subjects': ['subjects:write'],
+  'GET /v1/subjects/:id': ['subjects:read'],
+  'PATCH /v1/subjects/:id': ['subjects:write'],
+  'POST /v1/subjects/:id/data': ['data:write'],
+  'GET /v1/subjects/:id/data': ['data:read'],
+  'PATCH /v1/subjects/:id/data/:itemId': ['data:write'],
+  'POST /v1/subjects/:id/blocks': ['data:write'],
+  'GET /v1/subjects/:id/blocks': ['subjects:read'],
+  'DELETE /v1/subjects/:id/blocks/:blockId': ['data:write'],
+  'POST /v1/subjects/:id/depersonalize': ['data:write'],
+
+  // The purpose gate.
+  'POST /v1/decisions': ['decisions'],
+
+  // Disclosures.
+  'POST /v1/disclosures': ['disclosures:write'],
+  'GET /v1/disclosures': ['disclosures:read'],
+  'GET /v1/subjects/:id/disclosures': ['disclosures:read'],
+  'GET /v1/reports/cross-border': ['disclosures:read'],
+
+  // Consents and opt-outs.
+  'POST /v1/subjects/:id/consents': ['consents:write'],
+  'GET /v1/subjects/:id/consents': ['consents:read'],
+  'POST /v1/subjects/:id/consents/:purpose/withdraw': ['consents:write'],
+  'GET /v1/consents/renewals': ['consents:read'],
+  'GET /v1/consents/:id': ['consents:read'],
+  'GET /v1/consents/:id/receipt': ['consents:read'],
+  'POST /v1/subjects/:id/gpc': ['consents:write'],
+  'POST /v1/subjects/:id/objections': ['consents:write'],
+  'GET /v1/subjects/:id/opt-outs': ['consents:read'],
+  'GET /v1/subjects/:id/unsubscribe-link': ['consents:write'],
+};
