@@ -74,11 +74,29 @@ registerJournalCommands(program);
 registerApiKeyCommands(program);
 registerPolicyCommands(program);
 
-program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof ConfigError) console.error(`Configuration error: ${error.message}`);
-  else if (error instanceof CustodianError) {
+// Expected failures (bad configuration, bad input, a policy that does not compile, a file that
+// cannot be read or written) print what to fix, never a stack trace. Anything else is a bug: it
+// is named by its class only, since its message may quote input, personal data included.
+program.parseAsync(process.argv).catch(async (error: unknown) => {
+  process.exitCode = 1;
+  if (error instanceof ConfigError) {
+    console.error(`Configuration error: ${error.message}`);
+    return;
+  }
+  if (error instanceof CustodianError) {
     console.error(`Error (${error.code}): ${error.message}`);
     for (const d of error.details) console.error(`  ${d.path}: ${d.message}`);
-  } else console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-  process.exitCode = 1;
+    return;
+  }
+  const system = error as Partial<NodeJS.ErrnoException>;
+  if (error instanceof Error && typeof system.code === 'string' && /^E[A-Z0-9]+$/.test(system.code)) {
+    const { getSystemErrorMap } = await import('node:util');
+    const reason = typeof system.errno === 'number' ? getSystemErrorMap().get(system.errno)?.[1] : undefined;
+    const action = system.syscall ? ` (${system.syscall}${system.path ? ` ${system.path}` : ''})` : '';
+    console.error(`Error: ${reason ?? 'system error'}${action} [${system.code}]`);
+    return;
+  }
+  const kind = error instanceof Error ? (error.name !== 'Error' ? error.name : error.constructor.name) : typeof error;
+  console.error(`Internal error (${kind}): this is a bug in Custodian; please report it. Its message is not shown because it may quote input; run again with CUSTODIAN_DEBUG=1 to print the stack trace.`);
+  if (process.env.CUSTODIAN_DEBUG === '1' && error instanceof Error) console.error(error.stack);
 });

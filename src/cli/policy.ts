@@ -6,7 +6,8 @@ import { writeFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
 import { loadConfig } from '../config.js';
 import { openCustodian, publishPolicyFile } from '../custodian.js';
-import { loadPolicyFile } from '../policy/compile.js';
+import { compilePolicyFile } from '../policy/compile.js';
+import { formatDiagnostic } from '../policy/diagnostics.js';
 import { LOCALES, type Locale } from '../policy/model.js';
 import { renderNotice } from '../policy/render/notice.js';
 import { registerPolicyCheckCommands } from './policy-commands.js';
@@ -57,7 +58,13 @@ export function registerPolicyCommands(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices(['html', 'md']).default('html'))
     .option('-o, --output <path>', 'write to a file instead of stdout')
     .action(async (file: string, options: { lang: Locale; format: 'html' | 'md'; output?: string }) => {
-      const compiled = await loadPolicyFile(file);
+      // Diagnostics go to stderr as `policy check` prints them; stdout carries only the notice.
+      const { policy: compiled, diagnostics } = await compilePolicyFile(file);
+      for (const d of diagnostics) console.error(formatDiagnostic(d));
+      if (!compiled) {
+        process.exitCode = 1;
+        return;
+      }
       const text = renderNotice(compiled, { locale: options.lang, format: options.format });
       if (options.output) await writeFile(options.output, text);
       else process.stdout.write(text);

@@ -3,6 +3,7 @@
  * column of the offending YAML node and a stable code, so editors, CI logs and the HTTP
  * error body all point at the same place.
  */
+import { CustodianError } from '../errors.js';
 
 export type Severity = 'error' | 'warning';
 
@@ -62,8 +63,11 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }
 
-/** Thrown by `loadPolicyFile` when a policy does not compile; carries every diagnostic. */
-export class PolicyError extends Error {
+/**
+ * Thrown by `loadPolicyFile` when a policy does not compile; carries every diagnostic. It is a
+ * `policy_invalid` `CustodianError`, an expected failure: the CLI prints it without a stack.
+ */
+export class PolicyError extends CustodianError {
   override readonly name = 'PolicyError';
 
   constructor(
@@ -72,7 +76,9 @@ export class PolicyError extends Error {
   ) {
     const errors = diagnostics.filter((d) => d.severity === 'error');
     super(
-      `${file}: the policy has ${errors.length} error(s)\n` + errors.map((d) => formatDiagnostic(d)).join('\n'),
+      'policy_invalid',
+      `${file}: the policy has ${errors.length} error(s)`,
+      errors.map((d) => ({ path: d.path || `${d.line}:${d.column}`, message: formatDiagnostic(d) })),
     );
   }
 }

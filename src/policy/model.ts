@@ -229,9 +229,30 @@ export type RightsChannel =
   | { kind: 'phone'; number: string; description?: LocalizedText }
   | { kind: 'web-form'; url: string; description?: LocalizedText };
 
+/** Sections the notice always has, in order; `NoticeSection.after` names one of them or `end`. */
+export const NOTICE_SECTION_IDS = [
+  'operator',
+  'definitions',
+  'data',
+  'purposes',
+  'legal-bases',
+  'recipients',
+  'retention',
+  'rights',
+  'cookies',
+  'security',
+  'contacts',
+  'changes',
+] as const;
+export type NoticeSectionId = (typeof NOTICE_SECTION_IDS)[number];
+
+/** Where an extra notice section may go: after a built-in section, or at the end. */
+export const NOTICE_PLACEMENTS = [...NOTICE_SECTION_IDS, 'end'] as const;
+export type NoticePlacement = (typeof NOTICE_PLACEMENTS)[number];
+
 export interface NoticeSection {
   /** Where the text goes: after the named built-in section, or `end`. */
-  after: string;
+  after: NoticePlacement;
   title?: LocalizedText;
   text: LocalizedText;
 }

@@ -25,6 +25,7 @@ import {
   RU_BASES,
   JURISDICTIONS,
   LOCALES,
+  NOTICE_PLACEMENTS,
   PROCESSING_OPERATIONS,
   RECIPIENT_KINDS,
   SAFEGUARDS,
@@ -416,7 +417,11 @@ const RightsChannelSchema = Type.Union(
 
 const NoticeSectionSchema = strictObject(
   {
-    after: Type.String({ minLength: 1, description: 'The built-in notice section it follows, or `end`.' }),
+    after: oneOf(NOTICE_PLACEMENTS, {
+      title: 'notice section',
+      description: 'The built-in notice section it follows, or `end`.',
+      [ERROR_CODE]: 'unknown-notice-section',
+    }),
     title: Type.Optional(LocalizedTextSchema),
     text: LocalizedTextSchema,
   },

@@ -23,7 +23,7 @@ import {
   type PurposeSource,
   type RecipientSource,
 } from './schema.js';
-import { builtinDataCategory, builtinDataSubject } from './taxonomy.js';
+import { builtinDataCategory, builtinDataSubject, coversCategory } from './taxonomy.js';
 
 /** The laws whose basis key each jurisdiction requires in `legalBasis`. */
 const BASIS_KEY = { EU: 'gdpr', UK: 'gdpr', KZ: 'kz', RU: 'ru', 'US-CA': 'ccpa' } as const;
@@ -101,6 +101,8 @@ export function checkPolicySource(source: PolicySource): Finding[] {
   checkLocales(ctx);
   checkEntities(ctx);
   checkDeclarations(ctx);
+  checkCountries(ctx);
+  checkEffectiveDate(ctx);
   source.purposes.forEach((purpose, i) => checkPurpose(ctx, purpose, ['purposes', i]));
   (source.recipients ?? []).forEach((recipient, i) => checkRecipient(ctx, recipient, ['recipients', i]));
   return findings;
@@ -277,6 +279,55 @@ function checkDeclarations(ctx: Context): void {
   });
 }
 
+const REGION_NAMES = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
+
+/**
+ * Country codes decide cross-border transfers and are named in the notice, so each must be
+ * a country: an ISO 3166-1 alpha-2 code (or `EU`, or `ZZ` for a country the operator does
+ * not state). A retired or informal alias (`UK`, `SU`) would compare unequal to the code it
+ * stands for (`GB`, `RU`) and turn a domestic transfer into a cross-border one.
+ */
+function checkCountries(ctx: Context): void {
+  const { source } = ctx;
+  const fields: [PolicyPath, string | undefined][] = [
+    [['operator', 'country'], source.operator.country],
+    [['operator', 'storageRegion'], source.operator.storageRegion],
+    ...(source.group ?? []).flatMap((g, i): [PolicyPath, string | undefined][] => [
+      [['group', i, 'country'], g.country],
+      [['group', i, 'storageRegion'], g.storageRegion],
+    ]),
+    ...(source.recipients ?? []).map((r, i): [PolicyPath, string] => [['recipients', i, 'country'], r.country]),
+  ];
+  for (const [path, code] of fields) {
+    if (code === undefined) continue;
+    const canonical = Intl.getCanonicalLocales(`und-${code}`)[0]!.slice(4);
+    if (canonical !== code) {
+      ctx.report('error', 'unknown-country', path, `${formatPath(path)}: "${code}" is not an ISO 3166-1 alpha-2 country code; write "${canonical}"`);
+    } else if (REGION_NAMES.of(code) === undefined) {
+      ctx.report(
+        'error',
+        'unknown-country',
+        path,
+        `${formatPath(path)}: "${code}" is not an ISO 3166-1 alpha-2 country code (use EU for EU-wide, ZZ for a country not stated)`,
+      );
+    }
+  }
+}
+
+/** The schema checks the shape YYYY-MM-DD; `2026-02-30` has it and would take effect on 2 March. */
+function checkEffectiveDate(ctx: Context): void {
+  const date = ctx.source.effectiveDate;
+  if (date !== undefined && !isCalendarDate(date)) {
+    ctx.report('error', 'invalid-date', ['effectiveDate'], `effectiveDate: ${date} is not a day of the calendar`);
+  }
+}
+
+/** Whether a `YYYY-MM-DD` string names a day that exists. */
+export function isCalendarDate(date: string): boolean {
+  const parsed = new Date(`${date}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === date;
+}
+
 function checkReference(
   ctx: Context,
   kind: 'category' | 'subject' | 'recipient' | 'purpose',
@@ -428,9 +479,30 @@ function checkRetention(ctx: Context, purpose: PurposeSource, path: PolicyPath, 
   }
 }
 
+/**
+ * A recipient receives data only for its purposes (the gate allows no other transfer), so
+ * each category it is said to receive must be one its purposes process; otherwise the
+ * notice announces a disclosure that can never happen, or hides which purpose it serves.
+ */
+function checkRecipientCategories(ctx: Context, recipient: RecipientSource, path: PolicyPath): void {
+  const purposes = ctx.source.purposes.filter((p) => ctx.links.get(p.id)?.includes(recipient.id));
+  const processed = purposes.flatMap((p) => p.categories);
+  (recipient.categories ?? []).forEach((id, j) => {
+    if (!ctx.categories.has(id) || processed.some((listed) => coversCategory(listed, id))) return;
+    const named = purposes.length > 0 ? `its purposes (${purposes.map((p) => p.id).join(', ')}) do not process it` : 'it serves no purpose';
+    ctx.report(
+      'error',
+      'recipient-category-not-in-purposes',
+      [...path, 'categories', j],
+      `${formatPath([...path, 'categories', j])}: recipient "${recipient.id}" is said to receive "${id}", but ${named}`,
+    );
+  });
+}
+
 function checkRecipient(ctx: Context, recipient: RecipientSource, path: PolicyPath): void {
   (recipient.purposes ?? []).forEach((id, j) => checkReference(ctx, 'purpose', id, ctx.purposes, [...path, 'purposes', j]));
   (recipient.categories ?? []).forEach((id, j) => checkReference(ctx, 'category', id, ctx.categories.keys(), [...path, 'categories', j]));
+  checkRecipientCategories(ctx, recipient, path);
 
   if (isCrossBorder(recipient.country, ctx.home) && (recipient.safeguard === undefined || recipient.safeguard === 'none')) {
     ctx.report(

@@ -296,7 +296,10 @@ describe('loading files', () => {
       await assert.rejects(loadPolicyFile(bad), (error: unknown) => {
         assert.ok(error instanceof PolicyError);
         assert.deepEqual(codes(error.diagnostics), ['retention-missing']);
-        assert.match(error.message, /bad\.policy\.yaml:10:5: error: purpose "orders" has no retention rule/);
+        assert.equal(error.code, 'policy_invalid');
+        assert.match(error.message, /bad\.policy\.yaml: the policy has 1 error\(s\)$/);
+        assert.equal(error.details.length, 1);
+        assert.match(error.details[0]!.message, /bad\.policy\.yaml:10:5: error: purpose "orders" has no retention rule/);
         return true;
       });
       await assert.rejects(loadPolicyFile(join(dir, 'missing.yaml')), (error: unknown) => {

@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { homeRegion, isCrossBorder } from '../../src/law/transfers.js';
 import { loadPolicyFile } from '../../src/policy/compile.js';
-import { LOCALES, type Jurisdiction, type Locale, type Policy, type Purpose } from '../../src/policy/model.js';
+import { LOCALES, type Jurisdiction, type Locale, type NoticePlacement, type Policy, type Purpose } from '../../src/policy/model.js';
 import { DEADLINE_SENTENCES } from '../../src/policy/render/deadlines.js';
 import type { Block } from '../../src/policy/render/document.js';
 import { durationInWords, formatDate } from '../../src/policy/render/durations.js';
@@ -607,8 +607,8 @@ describe('sections and what they state', () => {
     assert.match(textOf(renderNotice(policy, { locale: 'en', format: 'html' })), new RegExp(`in the ways described in section ${rightsNumber}\\.`));
   });
 
-  it('rejects an extra section placed after a section that does not exist', () => {
-    const policy = fixture(['KZ'], { notice: [{ after: 'preamble', text: { en: 'x' } }] });
+  it('rejects an extra section placed after a section that does not exist (a version compiled before the compiler checked it)', () => {
+    const policy = fixture(['KZ'], { notice: [{ after: 'preamble' as NoticePlacement, text: { en: 'x' } }] });
     assert.throws(() => renderNotice(policy, { locale: 'en', format: 'html' }), /unknown section "preamble"/);
   });
 

@@ -139,6 +139,40 @@ describe('references', () => {
     expectAt(text, 'custom-category-untitled', 'id: loyalty_tier');
   });
 
+  it('unknown-notice-section: an extra notice section placed after a section the notice does not have', () => {
+    const text = `${BASE}notice:\n  - after: preamble\n    text: {ru: Текст, en: Text}\n`;
+    const d = expectAt(text, 'unknown-notice-section', 'preamble');
+    assert.equal(d.path, 'notice[0].after');
+    assert.match(d.message, /^notice\[0\]\.after: "preamble" is not a notice section; expected one of operator, definitions, data, purposes, legal-bases, recipients, retention, rights, cookies, security, contacts, changes, end$/);
+    assert.match(expectAt(replace(text, 'preamble', 'retension'), 'unknown-notice-section', 'retension').message, /did you mean "retention"/);
+  });
+
+  it('unknown-country: a country code that names no country, and an alias of one', () => {
+    const unknown = expectAt(replace(BASE, 'country: DE', 'country: XX'), 'unknown-country', 'XX');
+    assert.equal(unknown.path, 'recipients[1].country');
+    assert.match(unknown.message, /"XX" is not an ISO 3166-1 alpha-2 country code/);
+    const uk = expectAt(replace(replace(BASE, 'jurisdictions: [KZ]', 'jurisdictions: [UK]'), 'country: DE', 'country: UK'), 'unknown-country', 'UK\n');
+    assert.match(uk.message, /write "GB"/);
+    assert.equal(expectAt(replace(BASE, 'storageRegion: KZ', 'storageRegion: SU'), 'unknown-country', 'SU').path, 'operator.storageRegion');
+    const { diagnostics } = compilePolicy(replace(BASE, 'country: DE\n    safeguard: consent', 'country: EU\n    safeguard: consent'), FILE);
+    assert.deepEqual(diagnostics.filter((d) => d.code === 'unknown-country'), [], 'EU is allowed');
+  });
+
+  it('recipient-category-not-in-purposes: a recipient said to receive data none of its purposes processes', () => {
+    const text = replace(BASE, '    country: KZ\n  - id: mailer', '    country: KZ\n    categories: [user.name, user.health_and_medical]\n  - id: mailer');
+    const d = expectAt(text, 'recipient-category-not-in-purposes', 'user.health_and_medical]');
+    assert.equal(d.path, 'recipients[0].categories[1]');
+    assert.match(d.message, /orders/);
+    const covered = replace(replace(BASE, '  - user.name\n', '  - user.name\n  - user.contact\n'), '[user.contact.email, user.name]', '[user.contact, user.name]');
+    const { diagnostics } = compilePolicy(replace(covered, '    country: KZ\n  - id: mailer', '    country: KZ\n    categories: [user.contact.email]\n  - id: mailer'), FILE);
+    assert.deepEqual(diagnostics.map(formatDiagnostic), [], 'a purpose listing a parent covers its children');
+  });
+
+  it('invalid-date: an effective date that does not exist', () => {
+    const d = expectAt(replace(BASE, 'defaultLocale: ru', 'effectiveDate: 2026-02-30\ndefaultLocale: ru'), 'invalid-date', '2026-02-30');
+    assert.equal(d.path, 'effectiveDate');
+  });
+
   it('custom-subject-untitled', () => {
     const text = replace(BASE, 'subjects: [customer]\npurposes', 'subjects: [customer, {id: courier-staff}]\npurposes');
     expectAt(text, 'custom-subject-untitled', '{id: courier-staff}');

@@ -8,7 +8,7 @@
  * `phrase` in `document.ts` (text with links). Messages hold no markup: escaping belongs
  * to the output format, not to the translator.
  */
-import type { DataSource, Jurisdiction, Locale, ProcessingOperation, RecipientKind, RetentionEvent, Safeguard } from '../model.js';
+import type { DataSource, Jurisdiction, Locale, NoticeSectionId, ProcessingOperation, RecipientKind, RetentionEvent, Safeguard } from '../model.js';
 import type { CcpaPurpose, GdprArt9Condition, ProcessingCondition } from './legal-bases.js';
 import type { DeadlineSentence } from './deadlines.js';
 import type { SubjectRight } from './rights.js';
@@ -47,22 +47,8 @@ export const DURATION_UNITS = [
 ] as const;
 export type DurationUnit = (typeof DURATION_UNITS)[number];
 
-/** Sections the notice always has, in order; `NoticeSection.after` names one of them or `end`. */
-export const NOTICE_SECTION_IDS = [
-  'operator',
-  'definitions',
-  'data',
-  'purposes',
-  'legal-bases',
-  'recipients',
-  'retention',
-  'rights',
-  'cookies',
-  'security',
-  'contacts',
-  'changes',
-] as const;
-export type NoticeSectionId = (typeof NOTICE_SECTION_IDS)[number];
+/** The built-in sections are part of the language (`notice[].after` names them), so `model.ts` lists them. */
+export { NOTICE_SECTION_IDS, type NoticeSectionId } from '../model.js';
 
 /** Term sets of the definitions section: one per law, EU and UK sharing the GDPR's. */
 export const DEFINITION_SETS = ['kz', 'ru', 'gdpr', 'ccpa'] as const;

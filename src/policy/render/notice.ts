@@ -11,7 +11,7 @@
  * const policy = await loadPolicyFile('examples/wadjet.policy.yaml');
  * const html = renderNotice(policy, { locale: 'kk', format: 'html', version: { number: 3 } });
  */
-import { indexPolicy, localize, type Locale, type Policy } from '../model.js';
+import { indexPolicy, localize, NOTICE_PLACEMENTS, type Locale, type Policy } from '../model.js';
 import { paragraphs, strong, type Block, type NoticeDocument, type Phrase, type Section } from './document.js';
 import { formatDate } from './durations.js';
 import { toHtml } from './html.js';
@@ -27,9 +27,6 @@ export interface NoticeOptions {
   /** The published version the notice shows; absent for a draft preview. */
   version?: { number: number; /** ISO 8601 date or date-time. */ publishedAt?: string };
 }
-
-/** Where a section's placement is named: a built-in section or the end of the notice. */
-const PLACEMENTS: readonly string[] = [...NOTICE_SECTION_IDS, 'end'];
 
 /**
  * Built-in sections a policy has content for. A policy without cookies gets no cookies
@@ -54,9 +51,11 @@ type PlannedSection =
  * place in the sequence.
  */
 function planSections(policy: Policy, present: readonly NoticeSectionId[]): PlannedSection[] {
+  // The compiler refuses unknown placements (`unknown-notice-section`); a version published
+  // before it did may still hold one, and a notice that silently drops text misleads.
   for (const extra of policy.notice) {
-    if (!PLACEMENTS.includes(extra.after)) {
-      throw new Error(`Notice section placed after unknown section "${extra.after}"; expected one of ${PLACEMENTS.join(', ')}`);
+    if (!(NOTICE_PLACEMENTS as readonly string[]).includes(extra.after)) {
+      throw new Error(`Notice section placed after unknown section "${extra.after}"; expected one of ${NOTICE_PLACEMENTS.join(', ')}`);
     }
   }
   const titledAfter = (after: string): PlannedSection[] =>
