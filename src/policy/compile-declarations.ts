@@ -6,11 +6,11 @@
  */
 import type { DataCategory, DataSubjectCategory, Locale } from './model.js';
 import type { CategoryEntrySource, PolicySource, SubjectEntrySource } from './schema.js';
-import { builtinDataCategory, builtinDataSubject } from './taxonomy.js';
+import { builtinDataCategory, builtinDataSubject, defaultValueType } from './taxonomy.js';
 
 /**
  * A category entry as a model object: a taxonomy id, a built-in with overrides, or a custom
- * category (flags default to false; the checks require its title).
+ * category (flags default to false, the value type to text; the checks require its title).
  */
 export function declaredCategory(entry: CategoryEntrySource): DataCategory {
   if (typeof entry === 'string') return { ...builtinDataCategory(entry)! };
@@ -22,6 +22,7 @@ export function declaredCategory(entry: CategoryEntrySource): DataCategory {
     special: entry.special ?? builtin?.special ?? false,
     restricted: entry.restricted ?? builtin?.restricted ?? false,
     ccpaSensitive: entry.ccpaSensitive ?? builtin?.ccpaSensitive ?? false,
+    valueType: entry.valueType ?? defaultValueType(entry.id),
     custom: builtin === undefined,
   };
   const description = entry.description ?? builtin?.description;

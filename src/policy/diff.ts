@@ -25,6 +25,26 @@ export interface PolicyChange {
   affectsConsents: boolean;
 }
 
+/**
+ * Material changes that widen a purpose by one element — a category, an operation, a
+ * source, a recipient, what a recipient receives, who it is or how a transfer to it is
+ * safeguarded. A consent given before keeps covering everything else its notice said; only
+ * the new element waits for a new consent (the gate compares the two notices). Every other
+ * material change under a consent purpose (longer retention, a new basis, wider consent
+ * scope, marketing or automated decisions added, a new storage country) needs the whole
+ * consent again.
+ */
+export const ELEMENT_WIDENINGS: ReadonlySet<string> = new Set([
+  'category-added',
+  'operations-added',
+  'source-added',
+  'recipient-added',
+  'cross-border-transfer-added',
+  'recipient-categories-added',
+  'recipient-kind-changed',
+  'recipient-safeguard-weakened',
+]);
+
 export function isMaterial(changes: readonly PolicyChange[]): boolean {
   return changes.some((c) => c.kind === 'material');
 }
@@ -320,7 +340,7 @@ function diffRecipients(a: Policy, b: Policy, push: (change: PolicyChange) => vo
  */
 const ROLE_REACH: Partial<Record<Recipient['kind'], number>> = { processor: 0, 'group-company': 1, 'third-party': 2 };
 
-function roleWidens(before: Recipient['kind'], after: Recipient['kind']): boolean {
+export function roleWidens(before: Recipient['kind'], after: Recipient['kind']): boolean {
   if (before === after) return false;
   const [a, b] = [ROLE_REACH[before], ROLE_REACH[after]];
   return a === undefined || b === undefined || b > a;
@@ -331,7 +351,7 @@ function roleWidens(before: Recipient['kind'], after: Recipient['kind']): boolea
  * does; the person's own consent (GDPR art. 49(1)(a), 94-V art. 7(6)) protects less, and
  * nothing protects least. Moving among the first group weakens nothing.
  */
-function safeguardRank(safeguard: Recipient['safeguard']): number {
+export function safeguardRank(safeguard: Recipient['safeguard']): number {
   return safeguard === undefined || safeguard === 'none' ? 2 : safeguard === 'consent' ? 1 : 0;
 }
 
@@ -341,7 +361,7 @@ function diffCategories(a: Policy, b: Policy, push: (change: PolicyChange) => vo
     const old = before.get(category.id);
     if (old && !isDeepStrictEqual(old, category)) {
       const users = b.purposes.filter((p) => p.categories.includes(category.id)).map((p) => p.id);
-      push(editorial('category-definition-changed', `categories[${category.id}]`, `Data category "${category.id}" title, description or flags changed`, users));
+      push(editorial('category-definition-changed', `categories[${category.id}]`, `Data category "${category.id}" title, description, flags or value type changed`, users));
     }
   }
 }

@@ -11,11 +11,12 @@ export type Locale = (typeof LOCALES)[number];
 export type LocalizedText = Partial<Record<Locale, string>>;
 
 /** Jurisdictions Custodian has rule packs for. `EU` and `UK` share the GDPR basis list. */
-export const JURISDICTIONS = ['KZ', 'RU', 'EU', 'UK', 'US-CA'] as const;
-export type Jurisdiction = (typeof JURISDICTIONS)[number];
+export { JURISDICTIONS, type Jurisdiction } from '../law/jurisdictions.js';
+import type { Jurisdiction } from '../law/jurisdictions.js';
 
 export { JOURNAL_OPERATIONS, type JournalOperation, PROCESSING_OPERATIONS, type ProcessingOperation } from '../law/operations.js';
 import type { ProcessingOperation } from '../law/operations.js';
+import { defaultValueType } from './taxonomy.js';
 
 export const DATA_SOURCES = ['direct', 'third-party', 'public'] as const;
 export type DataSource = (typeof DATA_SOURCES)[number];
@@ -52,6 +53,15 @@ export interface Entity {
   role: 'operator' | 'controller' | 'joint-controller' | 'processor';
 }
 
+/**
+ * What a value of a data category must look like before the vault encrypts it (rules and
+ * normalization in `src/vault/values.ts`): `text` (a non-empty string), `email`, `phone`
+ * (E.164, `+` and digits), `date` (`YYYY-MM-DD`), `number` (finite, within ±1e15),
+ * `document` (a document or registration number) and `json` (any JSON value, within limits).
+ */
+export const VALUE_TYPES = ['text', 'email', 'phone', 'date', 'number', 'document', 'json'] as const;
+export type ValueType = (typeof VALUE_TYPES)[number];
+
 export interface DataCategory {
   /** Dotted taxonomy id, e.g. `user.contact.email`, `user.government_id.iin`. */
   id: string;
@@ -69,6 +79,8 @@ export interface DataCategory {
    * Drives the "Limit the Use of My Sensitive Personal Information" right.
    */
   ccpaSensitive?: boolean;
+  /** The shape of its values: the taxonomy's default, or what the policy declares. */
+  valueType: ValueType;
   /** True when declared by the policy rather than the built-in taxonomy. */
   custom: boolean;
 }
@@ -287,7 +299,8 @@ export interface PolicyIndex {
   recipient(id: string): Recipient | undefined;
 }
 
-export function indexPolicy(policy: Policy): PolicyIndex {
+export function indexPolicy(compiled: Policy): PolicyIndex {
+  const policy = withValueTypes(compiled);
   const purposes = new Map(policy.purposes.map((p) => [p.id, p]));
   const categories = new Map(policy.categories.map((c) => [c.id, c]));
   const recipients = new Map(policy.recipients.map((r) => [r.id, r]));
@@ -297,6 +310,15 @@ export function indexPolicy(policy: Policy): PolicyIndex {
     category: (id) => categories.get(id),
     recipient: (id) => recipients.get(id),
   };
+}
+
+/**
+ * Versions compiled before categories had value types are stored without them; they get
+ * the types the compiler gives today, so every indexed category has one.
+ */
+function withValueTypes(policy: Policy): Policy {
+  if (policy.categories.every((c) => c.valueType !== undefined)) return policy;
+  return { ...policy, categories: policy.categories.map((c) => (c.valueType !== undefined ? c : { ...c, valueType: defaultValueType(c.id) })) };
 }
 
 /** Pick the best text for a locale: the locale, then the policy default, then any. */

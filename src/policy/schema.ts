@@ -29,6 +29,7 @@ import {
   PROCESSING_OPERATIONS,
   RECIPIENT_KINDS,
   SAFEGUARDS,
+  VALUE_TYPES,
 } from './model.js';
 import { BUILTIN_DATA_CATEGORY_IDS, BUILTIN_DATA_SUBJECT_IDS } from './taxonomy.js';
 
@@ -224,10 +225,18 @@ const CategoryDeclarationSchema = strictObject(
     special: Type.Optional(Type.Boolean({ description: 'GDPR art. 9/10 or 152-FZ art. 10/11 special category.' })),
     restricted: Type.Optional(Type.Boolean({ description: 'Restricted-access data under 94-V.' })),
     ccpaSensitive: Type.Optional(Type.Boolean({ description: 'CCPA sensitive personal information.' })),
+    valueType: Type.Optional(
+      oneOf(VALUE_TYPES, {
+        title: 'value type',
+        description:
+          'What a value must look like: text, email, phone, date, number, document or json. Default: the taxonomy\'s type for a built-in category, text for a custom one.',
+        [ERROR_CODE]: 'unknown-value-type',
+      }),
+    ),
   },
   {
     title: 'data category declaration',
-    description: 'A custom category (title required) or a built-in one with its title or flags overridden.',
+    description: 'A custom category (title required) or a built-in one with its title, flags or value type overridden.',
   },
 );
 

@@ -6,7 +6,7 @@
  * The tree is hierarchical: a purpose that lists `user.contact` covers
  * `user.contact.email` too (see `coversCategory`).
  */
-import type { DataCategory, DataSubjectCategory } from './model.js';
+import type { DataCategory, DataSubjectCategory, ValueType } from './model.js';
 import { BUILTIN_DATA_CATEGORIES } from './taxonomy-data-categories.js';
 import { BUILTIN_DATA_SUBJECTS } from './taxonomy-data-subjects.js';
 
@@ -26,6 +26,17 @@ export const BUILTIN_DATA_SUBJECT_IDS: readonly string[] = BUILTIN_DATA_SUBJECTS
  */
 export function builtinDataCategory(id: string): DataCategory | undefined {
   return categoriesById.get(id);
+}
+
+/**
+ * The value type a category has unless the policy declares one: the taxonomy's for a built-in
+ * category, `text` for a custom one (free JSON only where a policy asks for it).
+ *
+ * @example defaultValueType('user.contact.email') // 'email'
+ * @example defaultValueType('shop.loyalty_tier') // 'text'
+ */
+export function defaultValueType(id: string): ValueType {
+  return categoriesById.get(id)?.valueType ?? 'text';
 }
 
 /** @example builtinDataSubject('job-applicant')?.title.ru // 'Соискатели' */

@@ -7,7 +7,7 @@ import { parseDocument } from 'yaml';
 import { checkPolicyFiles } from '../../src/cli/policy-commands.js';
 import { compilePolicy, loadPolicyFile } from '../../src/policy/compile.js';
 import { formatDiagnostic, PolicyError, type Diagnostic } from '../../src/policy/diagnostics.js';
-import { PROCESSING_OPERATIONS } from '../../src/policy/model.js';
+import { indexPolicy, PROCESSING_OPERATIONS, VALUE_TYPES, type DataCategory, type Policy } from '../../src/policy/model.js';
 import { policyJsonSchema } from '../../src/policy/schema.js';
 import {
   BUILTIN_DATA_CATEGORIES,
@@ -159,6 +159,53 @@ describe('compilePolicy', () => {
     assert.equal(newsletter!.endAction, 'depersonalize');
     assert.equal(policy.version, '2026.1');
     assert.deepEqual(policy.rightsChannels, [{ kind: 'email', address: 'privacy@shop.kz', subjectMarker: 'Personal data' }]);
+  });
+
+  it('gives every category a value type: the taxonomy default, text for a custom one, or what the policy declares', () => {
+    const text = MINIMAL.replace(
+      '  - user.contact.email\npurposes',
+      [
+        '  - user.contact.email',
+        '  - user.name',
+        '  - user.contact.address',
+        '  - {id: user.government_id.passport, valueType: json}',
+        '  - {id: shop.loyalty_tier, title: {en: Loyalty tier}}',
+        '  - {id: shop.preferences, title: {en: Preferences}, valueType: json}',
+        'purposes',
+      ].join('\n'),
+    );
+    const { policy, diagnostics } = compilePolicy(text, FILE);
+    assert.deepEqual(diagnostics.map(formatDiagnostic), []);
+    assert.deepEqual(
+      policy!.categories.map((c) => [c.id, c.valueType]),
+      [
+        ['user.contact.email', 'email'],
+        ['user.name', 'text'],
+        ['user.contact.address', 'json'],
+        ['user.government_id.passport', 'json'],
+        ['shop.loyalty_tier', 'text'],
+        ['shop.preferences', 'json'],
+      ],
+    );
+    assert.equal(policy!.categories[3]!.restricted, true, 'overriding the value type keeps the flags');
+  });
+
+  it('rejects a value type the vault does not know, listing the known ones', () => {
+    const text = MINIMAL.replace('  - user.contact.email\npurposes', '  - {id: user.contact.email, valueType: e-mail}\npurposes');
+    const d = only(compilePolicy(text, FILE).diagnostics, 'unknown-value-type');
+    assertAt(d, text, 'e-mail}');
+    assert.equal(d.path, 'categories[0].valueType');
+    assert.match(d.message, /"e-mail" is not a value type; did you mean "email"\?; expected one of text, email, phone, date, number, document, json$/);
+  });
+
+  it('indexes a version compiled before value types with the types the compiler gives today', () => {
+    const { policy } = compilePolicy(MINIMAL.replace('  - user.contact.email\npurposes', '  - user.contact.email\n  - {id: shop.tier, title: {en: Tier}}\npurposes'), FILE);
+    const stored = JSON.parse(JSON.stringify(policy)) as Policy;
+    for (const category of stored.categories) delete (category as Partial<DataCategory>).valueType;
+    const index = indexPolicy(stored);
+    assert.equal(index.category('user.contact.email')!.valueType, 'email');
+    assert.equal(index.category('shop.tier')!.valueType, 'text');
+    assert.deepEqual(index.policy.categories.map((c) => c.valueType), ['email', 'text']);
   });
 
   it('derives unstated consent scope from the recipients outside Kazakhstan', () => {
@@ -402,6 +449,21 @@ describe('taxonomy', () => {
     assert.equal(builtinDataCategory('user.contact.email')!.restricted, false);
     assert.equal(builtinDataCategory('user.location.precise')!.special, false);
     assert.equal(builtinDataCategory('user.location.precise')!.ccpaSensitive, true);
+  });
+
+  it('gives each built-in category a value type, and the documentation lists the same', async () => {
+    const doc = await readFile(new URL('../../docs/policy-language.md', import.meta.url), 'utf8');
+    const rows = new Map([...doc.matchAll(/^\| `(user\.[a-z_.]+)` \| [^|]+ \| [^|]* \| `([a-z]+)` \|$/gm)].map((m) => [m[1]!, m[2]!]));
+    for (const category of BUILTIN_DATA_CATEGORIES) {
+      assert.ok((VALUE_TYPES as readonly string[]).includes(category.valueType), category.id);
+      assert.equal(rows.get(category.id), category.valueType, `docs/policy-language.md: value type of ${category.id}`);
+    }
+    assert.equal(rows.size, BUILTIN_DATA_CATEGORIES.length);
+    const types = (ids: string[]) => ids.map((id) => builtinDataCategory(id)!.valueType);
+    assert.deepEqual(
+      types(['user.name', 'user.contact.email', 'user.contact.phone_number', 'user.demographic.date_of_birth', 'user.government_id.iin', 'user.financial.income', 'user.contact.address']),
+      ['text', 'email', 'phone', 'date', 'document', 'number', 'json'],
+    );
   });
 
   it('lists the built-in data subjects and resolves the category tree', () => {

@@ -263,6 +263,13 @@ describe('diffPolicies', () => {
     assert.equal(single(diffPolicies(base, edit(['    recipients: [courier]\n', ''])), 'recipient-removed').kind, 'editorial');
   });
 
+  it('a changed value type is an editorial change of the category definition', () => {
+    const change = single(diffPolicies(base, edit(['  - user.name\n', '  - {id: user.name, valueType: json}\n'])), 'category-definition-changed');
+    assert.equal(change.kind, 'editorial');
+    assert.match(change.message, /value type/);
+    assert.deepEqual(change.purposes, ['orders']);
+  });
+
   it('wording, contacts, cookies and the version label are editorial', () => {
     const changes = diffPolicies(
       base,

@@ -64,6 +64,7 @@ function fixture(jurisdictions: Jurisdiction[], overrides: Partial<Policy> = {})
         identifier: true,
         special: false,
         restricted: false,
+        valueType: 'email',
         custom: false,
       },
       {
@@ -72,6 +73,7 @@ function fixture(jurisdictions: Jurisdiction[], overrides: Partial<Policy> = {})
         identifier: false,
         special: false,
         restricted: true,
+        valueType: 'json',
         custom: false,
       },
     ],
