@@ -65,7 +65,8 @@ for (const engine of ENGINES) {
       app.get('/v1/unlisted-probe/:id', async () => ({}));
       try {
         await app.ready();
-        assert.deepEqual(unlistedRoutes(appRoutes(app), ROUTE_SCOPES), ['GET /v1/unlisted-probe/:id', 'HEAD /v1/unlisted-probe/:id']);
+        const unlisted = unlistedRoutes(appRoutes(app), ROUTE_SCOPES);
+        assert.ok(unlisted.includes('GET /v1/unlisted-probe/:id') && unlisted.includes('HEAD /v1/unlisted-probe/:id'), unlisted.join(', '));
       } finally {
         await app.close();
       }

@@ -55,6 +55,10 @@ export const ROUTE_SCOPES: Record<string, RouteAccess> = {
   'GET /v1/subjects/:id/disclosures': ['disclosures:read'],
   'GET /v1/reports/cross-border': ['disclosures:read'],
 
+  // The journal.
+  'GET /v1/journal': ['journal:read'],
+  'GET /v1/subjects/:id/journal': ['journal:read'],
+
   // Consents and opt-outs.
   'POST /v1/subjects/:id/consents': ['consents:write'],
   'GET /v1/subjects/:id/consents': ['consents:read'],
