@@ -75,7 +75,8 @@ function ajvPath(context: string | undefined, error: AjvError): string {
     .map((s) => (/^\d{1,9}$/.test(s) ? `[${s}]` : FIELD_NAME.test(s) ? s : '*'))
     .map((s, i) => (i === 0 || s.startsWith('[') ? s : `.${s}`))
     .join('');
-  return context && context !== 'body' ? (path ? `${context}.${path}` : context) : path;
+  // The body itself (a number where an object belongs) is named `body`, never the empty path.
+  return context && context !== 'body' ? (path ? `${context}.${path}` : context) : path || 'body';
 }
 
 function ajvMessage(error: AjvError): string {
