@@ -17,7 +17,16 @@ export interface Config {
   logLevel: string;
   bodyLimit: number;
   publicUrl?: string;
+  mail: MailConfig;
 }
+
+/**
+ * Where mail goes: SMTP when `CUSTODIAN_SMTP_URL` is set, otherwise one `.eml` file per
+ * message in `<data dir>/outbox/`, so a demo sends "mail" with nothing installed.
+ */
+export type MailConfig = { transport: 'smtp'; url: string; from: string } | { transport: 'outbox'; dir: string; from: string };
+
+export const DEFAULT_MAIL_FROM = 'Custodian <no-reply@localhost>';
 
 export class ConfigError extends Error {
   constructor(variable: string, message: string) {
@@ -49,5 +58,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel: env.CUSTODIAN_LOG_LEVEL || 'info',
     bodyLimit,
     publicUrl: env.CUSTODIAN_PUBLIC_URL || undefined,
+    mail: mailConfig(env, dataDir),
   };
+}
+
+function mailConfig(env: NodeJS.ProcessEnv, dataDir: string): MailConfig {
+  const from = env.CUSTODIAN_MAIL_FROM || DEFAULT_MAIL_FROM;
+  if (!isMailbox(from)) throw new ConfigError('CUSTODIAN_MAIL_FROM', 'must be an address, e.g. privacy@shop.example or "Shop <privacy@shop.example>"');
+  const url = env.CUSTODIAN_SMTP_URL;
+  if (!url) return { transport: 'outbox', dir: join(dataDir, 'outbox'), from };
+  // The URL carries the SMTP password: no message here repeats it.
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError('CUSTODIAN_SMTP_URL', 'must be a URL: smtp://[user:pass@]host[:port] or smtps://[user:pass@]host[:port]');
+  }
+  if (parsed.protocol !== 'smtp:' && parsed.protocol !== 'smtps:') throw new ConfigError('CUSTODIAN_SMTP_URL', 'must start with smtp:// (STARTTLS when offered) or smtps:// (TLS from the start)');
+  if (!parsed.hostname) throw new ConfigError('CUSTODIAN_SMTP_URL', 'must name a host: smtp://[user:pass@]host[:port]');
+  // nodemailer's own logger would print every envelope, addresses included.
+  for (const option of ['logger', 'debug']) {
+    if (parsed.searchParams.has(option)) throw new ConfigError('CUSTODIAN_SMTP_URL', `the "${option}" option is not allowed: it would log recipients' addresses`);
+  }
+  return { transport: 'smtp', url, from };
+}
+
+/** `addr@domain` or `Display Name <addr@domain>`, on one line. */
+function isMailbox(value: string): boolean {
+  if (/[\r\n]/.test(value)) return false;
+  const address = /<([^<>]*)>\s*$/.exec(value)?.[1] ?? value;
+  return /^[^\s@<>",;]+@[^\s@<>",;]+$/.test(address.trim());
 }
