@@ -91,6 +91,7 @@ export function mailJobHandler(deps: MailJobDeps): JobHandler {
       if (!title) throw new PermanentJobError('mail_params_invalid', `params.${name}: not given, and no title of the job's purpose is known`);
       params[name] = title;
     }
+    // `params` was checked against the template's own parameter list above.
     const mail = renderMail(payload.template, locale, params as unknown as Parameters<typeof renderMail>[2]);
 
     let messageId: string;
