@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // Runs every test file with node:test. Node 20's `--test <dir>` finds no .ts files and
 // passes silently, so the file list is explicit: every test/**/*.test.ts (e2e included).
-import { readdirSync, statSync } from 'node:fs';
+// Tests that spawn the CLI run the compiled bin (bin/custodian.js → dist/), the artifact
+// `npm install` ships, so dist/ is rebuilt first whenever a source file is newer.
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { buildJs } from './build-js.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const only = process.argv.slice(2);
@@ -27,6 +30,9 @@ if (files.length === 0) {
   console.error('No test files found under test/.');
   process.exit(1);
 }
+// tsc writes JavaScript despite type errors, so dist/ matches src/ either way; the
+// errors are printed and the tests still run (`npm run build` is the type check).
+if (buildJs() !== 0 && !existsSync(join(root, 'dist', 'cli', 'main.js'))) process.exit(1);
 console.log(`Running ${files.length} test files`);
 const result = spawnSync(
   process.execPath,

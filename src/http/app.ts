@@ -9,6 +9,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Custodian } from '../custodian.js';
 import { clientErrorHandler, errorBody, errorHandler } from './errors.js';
 import { healthRoutes } from './routes/health.js';
+import { lazySchemaCompilers } from './schema-compilers.js';
 import { policyRoutes } from './routes/policy.js';
 import { subjectRoutes } from './routes/subjects.js';
 import { consentRoutes } from './routes/consents.js';
@@ -29,6 +30,8 @@ export async function buildApp(custodian: Custodian, options: AppOptions = {}): 
     // Unknown fields are errors, not silently dropped; types are never coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: true } },
     genReqId: () => custodian.ids.next(),
+    // Route schemas compile on first use rather than all at start-up (time and resident memory).
+    schemaController: { compilersFactory: lazySchemaCompilers() },
     // Router and socket failures happen before any route; their default bodies quote the URL.
     frameworkErrors: errorHandler,
     clientErrorHandler,

@@ -17,6 +17,32 @@ export interface BenchRow {
   note?: string;
 }
 
+/**
+ * A benchmark that measures an amount rather than a rate (start-up time, idle memory):
+ * the median of `runs` measurements in `value`, the unit in `variant`.
+ */
+export interface FigureRow {
+  benchmark: string;
+  engine: string;
+  variant: string;
+  value: number;
+  runs: number;
+  min: number;
+  max: number;
+  note?: string;
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+export function figure(benchmark: string, engine: string, variant: string, values: number[], note?: string): FigureRow {
+  const round = (n: number) => Number(n.toFixed(1));
+  return { benchmark, engine, variant, value: round(median(values)), runs: values.length, min: round(Math.min(...values)), max: round(Math.max(...values)), note };
+}
+
 export function percentile(sortedMs: number[], p: number): number {
   if (sortedMs.length === 0) return 0;
   return sortedMs[Math.min(sortedMs.length - 1, Math.floor((p / 100) * sortedMs.length))];
