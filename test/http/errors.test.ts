@@ -52,6 +52,11 @@ describe('error mapping', () => {
     }
   });
 
+  it('names the body itself when the whole body has the wrong type', () => {
+    const error = Object.assign(new Error('body must be object'), { validation: [{ instancePath: '', keyword: 'type', params: { type: 'object' }, message: 'must be object' }], validationContext: 'body' });
+    assert.deepEqual(toErrorResponse(error).body.error.details, [{ path: 'body', message: 'must be object' }]);
+  });
+
   it('maps router errors to fixed text', () => {
     const badUrl = Object.assign(new URIError("'/v1/subjects/%E0%A4%A' is not a valid url component"), { code: 'FST_ERR_BAD_URL', statusCode: 400 });
     assert.deepEqual(toErrorResponse(badUrl), { status: 400, body: { error: { code: 'bad_url', message: 'The URL is not valid: it has a malformed percent-encoding', details: [{ path: 'url', message: 'is not valid percent-encoded UTF-8' }] } } });
