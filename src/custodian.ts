@@ -3,19 +3,27 @@
  * policy, and wires the services. HTTP and the CLI are thin adapters over what this
  * returns.
  */
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { ApiKeys } from './access/api-keys.js';
+import { APIKEY_TOPIC, ApiKeys } from './access/api-keys.js';
 import { type Clock, type IdSource, systemClock, uuidSource } from './clock.js';
 import type { Config } from './config.js';
 import { envKekProvider, fileKekProvider, type KekProvider } from './crypto/kek-provider.js';
 import { KeyService } from './crypto/keys.js';
 import { writeCheckpoint } from './journal/checkpoint.js';
+import { checkpointSink, type SinkFailureLog } from './journal/sink.js';
 import { Journal } from './journal/journal.js';
 import { diffPolicies, type PolicyChange } from './policy/diff.js';
-import { PolicyVersions, type PublishResult } from './policy/versions.js';
+import { POLICY_TOPIC, PolicyVersions, type PublishResult } from './policy/versions.js';
 import { MIGRATIONS } from './migrations.js';
 import { migrateToLatest } from './store/migrations.js';
+import { ChangeBus } from './store/change-bus.js';
+import { type ChangeListenerHandle, listenForChanges } from './store/change-listener.js';
+import { type JobLog, JobWorker } from './store/job-worker.js';
+import { JobQueue } from './store/jobs.js';
+import { Scheduler } from './store/scheduler.js';
 import { openStore, type Store } from './store/store.js';
+import { UnitOfWorkRunner } from './store/unit-of-work.js';
 import { PurposeGate } from './decisions/gate.js';
 import { Consents } from './consent/consents.js';
 import { consentPreferencesLoader } from './consent/gate-facts.js';
@@ -23,10 +31,19 @@ import { Metrics } from './reports/metrics.js';
 import { Blocks } from './vault/blocking.js';
 import { Depersonalizer } from './vault/depersonalize.js';
 import { Disclosures } from './disclosures/disclosures.js';
+import { Subjects, SUBJECT_TOPIC } from './vault/subjects.js';
 import { Vault } from './vault/vault.js';
 
 export interface Custodian {
   readonly store: Store;
+  /** Change events of committed units of work (and, on PostgreSQL, of other nodes). */
+  readonly bus: ChangeBus;
+  readonly work: UnitOfWorkRunner;
+  readonly jobs: JobQueue;
+  /** Runs this node's share of the queue once `startBackground` started it. */
+  readonly worker: JobWorker;
+  readonly scheduler: Scheduler;
+  readonly subjects: Subjects;
   readonly keys: KeyService;
   readonly journal: Journal;
   readonly policies: PolicyVersions;
@@ -40,7 +57,15 @@ export interface Custodian {
   readonly apiKeys: ApiKeys;
   readonly clock: Clock;
   readonly ids: IdSource;
+  /** This process's id among the nodes sharing the database. */
+  readonly nodeId: string;
   checkpoint(): ReturnType<typeof writeCheckpoint>;
+  /**
+   * What a serving node runs besides HTTP: the job worker, the periodic tasks and, on
+   * PostgreSQL, the listener for other nodes' change events. Resolves once listening.
+   */
+  startBackground(options?: { log?: JobLog }): Promise<void>;
+  /** Stops the background work, then closes the store. */
   close(): Promise<void>;
 }
 
@@ -55,89 +80,213 @@ export interface OpenOptions {
    * processes on the same database. Default 2 s.
    */
   gateCacheTtlMs?: number;
+  /** Where an undelivered checkpoint is reported (number and reason, no data); default stderr. */
+  onCheckpointSinkFailure?: SinkFailureLog;
+  /** This node's id (default: random); other nodes' change events are told apart by it. */
+  nodeId?: string;
+  /**
+   * On PostgreSQL, listen for other nodes' change events from the start, not only once
+   * `startBackground` runs (tests of several nodes in one process).
+   */
+  listen?: boolean;
 }
+
+/** Periodic tasks every node schedules; cluster tasks run once per occurrence across nodes. */
+const SCHEDULE = {
+  checkpoint: '0 * * * * *',
+  policyRefresh: '*/15 * * * * *',
+  pruneJobs: '0 17 3 * * *',
+} as const;
+/** Finished jobs are kept this long for `jobs list`, then pruned. */
+const JOB_RETENTION_MS = 7 * 24 * 3600_000;
 
 export function kekProviderFor(config: Pick<Config, 'masterKey' | 'keyringPath'>): KekProvider {
   return config.masterKey ? envKekProvider(config.masterKey) : fileKekProvider(config.keyringPath);
 }
 
-export async function openCustodian(config: Pick<Config, 'database' | 'masterKey' | 'keyringPath'> & Partial<Pick<Config, 'publicUrl'>>, options: OpenOptions = {}): Promise<Custodian> {
+export async function openCustodian(config: Pick<Config, 'database' | 'masterKey' | 'keyringPath'> & Partial<Pick<Config, 'publicUrl' | 'checkpointSink'>>, options: OpenOptions = {}): Promise<Custodian> {
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? uuidSource;
+  const nodeId = options.nodeId ?? randomUUID();
   const store = openStore(config.database);
+  let listener: ChangeListenerHandle | undefined;
   try {
     if (options.migrate !== false) await migrateToLatest(store.db, MIGRATIONS);
     const keys = new KeyService(kekProviderFor(config));
     await keys.load(store.db, clock.now());
+    const bus = new ChangeBus();
+    const jobs = new JobQueue({ store, clock, ids });
+    const work = new UnitOfWorkRunner({ store, bus, jobs, nodeId });
     const journal = new Journal(store.engine, clock, ids);
-    const policies = new PolicyVersions(store, clock);
+    const policies = new PolicyVersions({ store, work, journal, clock });
     await policies.refresh();
     const metrics = new Metrics();
-    // Consent changes drop the gate's cached view of the subject; the gate reads consent back through the loader.
-    const consents = new Consents({ store, keys, journal, policies, clock, ids, publicUrl: config.publicUrl }, (subjectId) => gate.invalidate(subjectId));
+    const sink = config.checkpointSink ? checkpointSink(config.checkpointSink) : undefined;
+    const subjects = new Subjects({ keys, clock });
+    const consents = new Consents({ store, work, subjects, keys, journal, policies, clock, ids, publicUrl: config.publicUrl });
+    // The gate reads consent through the loader; change events drop what it cached.
     const gate = new PurposeGate(store.db, policies, clock, metrics, consentPreferencesLoader(consents, policies), { cacheTtlMs: options.gateCacheTtlMs ?? 2000 });
-    return {
+    const apiKeys = new ApiKeys({ store, work, clock });
+    const worker = new JobWorker({ queue: jobs, bus, workerId: nodeId });
+    const scheduler = new Scheduler({ queue: jobs });
+    const checkpoint = () => writeCheckpoint({ store, keys, clock, ids, sink, onSinkFailure: options.onCheckpointSinkFailure });
+
+    bus.subscribe(SUBJECT_TOPIC, (event) => event.key && gate.invalidate(event.key));
+    bus.subscribe(APIKEY_TOPIC, (event) => event.key && apiKeys.forget(event.key));
+    // This node refreshed when it published; others re-read the versions now.
+    bus.subscribe(POLICY_TOPIC, (_event, origin) => origin === 'remote' && void policies.refresh().catch(() => undefined));
+    bus.onResync(() => {
+      gate.clear();
+      apiKeys.forgetAll();
+      void policies.refresh().catch(() => undefined);
+    });
+
+    const custodian: Custodian = {
       store,
+      bus,
+      work,
+      jobs,
+      worker,
+      scheduler,
+      subjects,
       keys,
       journal,
       policies,
       gate,
       metrics,
-      vault: new Vault(store, keys, journal, policies, gate, clock, ids),
-      blocks: new Blocks(store, journal, policies, gate, clock, ids),
-      depersonalizer: new Depersonalizer(store, keys, journal, policies, gate, clock, ids),
-      disclosures: new Disclosures(store, journal, policies, gate, clock, ids),
+      vault: new Vault({ store, work, subjects, keys, journal, policies, gate, clock, ids }),
+      blocks: new Blocks({ store, work, subjects, journal, policies, clock, ids }),
+      depersonalizer: new Depersonalizer({ work, subjects, journal, policies, clock, ids }),
+      disclosures: new Disclosures({ store, work, subjects, journal, policies, gate, clock, ids }),
       consents,
-      apiKeys: new ApiKeys(store, clock),
+      apiKeys,
       clock,
       ids,
-      checkpoint: () => writeCheckpoint(store.db, keys, clock, ids),
-      close: () => store.close(),
+      nodeId,
+      checkpoint,
+      async startBackground(background = {}) {
+        if (background.log) worker.setLog(background.log);
+        if (store.engine === 'postgres' && !listener) listener = listenForChanges({ url: pgUrl(store), bus, nodeId });
+        worker.start();
+        scheduler.start();
+        await listener?.ready;
+      },
+      async close() {
+        scheduler.stop();
+        await worker.stop();
+        await listener?.close();
+        await store.close();
+      },
     };
+    registerPlatformJobs(custodian);
+    if (options.listen && store.engine === 'postgres') {
+      listener = listenForChanges({ url: pgUrl(store), bus, nodeId });
+      await listener.ready;
+    }
+    return custodian;
   } catch (error) {
+    await listener?.close();
     await store.close();
     throw error;
   }
 }
 
+function pgUrl(store: Store): string {
+  if (store.location.engine !== 'postgres') throw new Error('not a PostgreSQL store');
+  return store.location.url;
+}
+
+/** Job kinds of the platform itself, and the periodic tasks that enqueue them. */
+export const PLATFORM_JOBS = {
+  checkpoint: 'journal.checkpoint',
+  markRenewals: 'consent.mark-renewals',
+  pruneJobs: 'jobs.prune',
+} as const;
+
+function registerPlatformJobs(custodian: Custodian): void {
+  const { worker, scheduler, consents, jobs, policies, clock } = custodian;
+  worker
+    .handle(PLATFORM_JOBS.checkpoint, async () => {
+      await custodian.checkpoint();
+    })
+    .handle(PLATFORM_JOBS.markRenewals, async (job) => {
+      const { previousVersion, newVersion, purposes } = job.payload as { previousVersion: number; newVersion: number; purposes: string[] };
+      await consents.markRenewalNeeded(previousVersion, newVersion, purposes);
+    })
+    .handle(PLATFORM_JOBS.pruneJobs, async () => {
+      await jobs.prune(clock.now() - JOB_RETENTION_MS);
+    });
+  scheduler
+    .cluster('journal-checkpoint', SCHEDULE.checkpoint, { kind: PLATFORM_JOBS.checkpoint })
+    .cluster('prune-jobs', SCHEDULE.pruneJobs, { kind: PLATFORM_JOBS.pruneJobs })
+    // Each node re-reads published versions: the fallback when a change event was missed.
+    .local('policy-refresh', SCHEDULE.policyRefresh, () => policies.refresh());
+}
+
 export interface PolicyPublication extends PublishResult {
   /** Every change from the previous version, material first. */
   changes: PolicyChange[];
-  /** Consents marked "renewal needed" because a material change touched their purpose. */
+  /** Consents marked "renewal needed" by this call because a material change touched their purpose. */
   renewalsMarked: number;
+  /** `done`: all marked; `queued`: marking was cut short and a job finishes it; `none`: nothing to mark. */
+  renewalMarking: 'done' | 'queued' | 'none';
 }
 
 /**
  * Publishes a policy and applies what its changes mean: consents under purposes a
  * material change touches (new category, recipient or transfer, longer retention, new
- * basis) are marked as needing renewal, so the gate stops relying on them. The version
- * and the markings commit in one transaction — a version is never enforced with consents
- * it should have sent for renewal — and the gate is told after the commit.
+ * basis) are marked as needing renewal, so the person is asked again.
+ *
+ * The gate does not depend on the marking: from the moment the version takes effect it
+ * refuses whatever a consent given under an older notice does not cover. So the marking
+ * runs after the version commits, in batches that lock only their own subjects (writers are
+ * never stalled behind a publish), and the publishing unit of work enqueues a
+ * `consent.mark-renewals` job in the same commit: if this process dies halfway, a worker
+ * finishes the (idempotent) marking.
  *
  * A version whose effective date lies ahead is marked at publish all the same: the gate
- * stops relying on those consents from now on, and they can be renewed under the new
- * version before it takes effect. Marking later would need a job at the effective date
- * and leave an unmarked window if it failed; asking early only asks sooner. A consent
- * first given under the old notice between publish and the effective date is not marked:
- * collect consents under the announced version in that window.
+ * stops relying on those consents once it takes effect, and they can be renewed under the
+ * new version before then; asking early only asks sooner.
  */
-export async function publishPolicy(custodian: Custodian, source: string, file: string): Promise<PolicyPublication> {
-  const { policies, consents } = custodian;
-  const unchanged = { changes: [] as PolicyChange[], marking: { marked: 0, subjectIds: [] as string[] } };
+export async function publishPolicy(custodian: Custodian, source: string, file: string, actor = 'system'): Promise<PolicyPublication> {
+  const { policies, consents, clock } = custodian;
   const result = await policies.publish(source, file, {
-    within: async (trx, previous, next) => {
-      if (!previous) return unchanged;
+    actor,
+    within: async (uow, previous, next) => {
+      if (!previous) return { changes: [] as PolicyChange[], affected: [] as string[] };
       const changes = diffPolicies(previous.index.policy, next.index.policy);
       const affected = [...new Set(changes.filter((c) => c.kind === 'material' && c.affectsConsents).flatMap((c) => c.purposes))];
-      return { changes, marking: await consents.markRenewalNeeded(trx, previous.number, next.number, affected) };
+      if (affected.length > 0) {
+        await uow.enqueue({
+          kind: PLATFORM_JOBS.markRenewals,
+          payload: { previousVersion: previous.number, newVersion: next.number, purposes: affected },
+          idempotencyKey: `renewals:${next.number}`,
+          // The publisher marks at once below; the job is the safety net if it cannot finish.
+          runAt: clock.now() + RENEWAL_SAFETY_DELAY_MS,
+        });
+      }
+      return { changes, affected };
     },
   });
-  const { changes, marking } = result.within ?? unchanged;
-  consents.notifyChanged(marking.subjectIds);
-  return { version: result.version, created: result.created, previous: result.previous, changes, renewalsMarked: marking.marked };
+  const { changes, affected } = result.within ?? { changes: [] as PolicyChange[], affected: [] as string[] };
+  let renewalsMarked = 0;
+  let renewalMarking: PolicyPublication['renewalMarking'] = 'none';
+  if (result.created && result.previous && affected.length > 0) {
+    try {
+      renewalsMarked = (await consents.markRenewalNeeded(result.previous.number, result.version.number, affected)).marked;
+      renewalMarking = 'done';
+    } catch {
+      // The version is published and the gate already enforces it; the queued job finishes the list.
+      renewalMarking = 'queued';
+    }
+  }
+  return { version: result.version, created: result.created, previous: result.previous, changes, renewalsMarked, renewalMarking };
 }
 
+/** How long the renewal-marking job waits before checking the publisher's own marking finished. */
+const RENEWAL_SAFETY_DELAY_MS = 60_000;
+
 /** Publishes the policy file as a new version when it differs from the newest one. */
-export async function publishPolicyFile(custodian: Custodian, path: string): Promise<PolicyPublication> {
-  return publishPolicy(custodian, await readFile(path, 'utf8'), path);
+export async function publishPolicyFile(custodian: Custodian, path: string, actor = 'system'): Promise<PolicyPublication> {
+  return publishPolicy(custodian, await readFile(path, 'utf8'), path, actor);
 }

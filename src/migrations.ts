@@ -4,7 +4,8 @@
  */
 import { consentMigrations } from './consent/migrations.js';
 import { disclosureMigrations } from './disclosures/migrations.js';
-import { foundationMigrations, type Migrations } from './store/migrations.js';
+import { journalMigrations } from './journal/migrations.js';
+import { foundationMigrations, type Migrations, storeMigrations } from './store/migrations.js';
 import { vaultMigrations } from './vault/migrations.js';
 
 export const MIGRATIONS: Migrations = {
@@ -12,4 +13,6 @@ export const MIGRATIONS: Migrations = {
   ...consentMigrations,
   ...vaultMigrations,
   ...disclosureMigrations,
+  ...journalMigrations,
+  ...storeMigrations,
 };

@@ -9,6 +9,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { CustodianError } from '../errors.js';
 import type { Store } from '../store/store.js';
+import type { UnitOfWorkRunner } from '../store/unit-of-work.js';
 
 export const SCOPES = [
   'admin',
@@ -47,8 +48,15 @@ function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
-/** How long a verified key is trusted without asking the store. A revocation made in this process applies at once; one made elsewhere (the CLI, another node) within this time. */
+/**
+ * How long a verified key is trusted without asking the store. A revocation applies at once
+ * in this process and, on PostgreSQL, on every node (the `apikey` change event); this TTL
+ * bounds it where no event can arrive (SQLite shared with a CLI process, a lost notification).
+ */
 const VERIFIED_TTL_MS = 10_000;
+
+/** Change events about API keys (`key`: the key id): nodes drop it from their verified cache. */
+export const APIKEY_TOPIC = 'apikey';
 
 export class ApiKeys {
   /** Touching last_used_at on every request would make each read a write; once a minute is enough. */
@@ -56,16 +64,28 @@ export class ApiKeys {
   /** Verified keys by the hash of the whole presented key, so a hit proves the secret too. */
   private readonly verified = new Map<string, { principal: ApiKeyPrincipal; until: number }>();
 
-  constructor(
-    private readonly store: Store,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly deps: { store: Store; work: UnitOfWorkRunner; clock: Clock }) {}
+
+  private get store(): Store {
+    return this.deps.store;
+  }
+
+  private get clock(): Clock {
+    return this.deps.clock;
+  }
 
   async create(name: string, scopes: string[]): Promise<{ id: string; key: string; scopes: Scope[] }> {
     const problems = [
       ...(name.trim().length === 0 || name.length > 100 ? [{ path: 'name', message: 'name must be 1–100 characters' }] : []),
       ...(scopes.length === 0 ? [{ path: 'scopes', message: 'at least one scope is required' }] : []),
-      ...scopes.filter((s) => !isScope(s)).map((s) => ({ path: 'scopes', message: `unknown scope "${s}"; known: ${SCOPES.join(', ')}` })),
+      ...scopes.flatMap((s, i) =>
+        s.trim() === ''
+          ? [{ path: `scopes[${i}]`, message: 'is empty' }]
+          : // Only known scope names are repeated back: anything else may be a misplaced secret.
+            isScope(s)
+            ? []
+            : [{ path: `scopes[${i}]`, message: `unknown scope; known: ${SCOPES.join(', ')}` }],
+      ),
     ];
     if (problems.length > 0) throw new CustodianError('validation_failed', 'Invalid API key request', problems);
     const id = randomBytes(8).toString('hex');
@@ -102,9 +122,23 @@ export class ApiKeys {
   }
 
   async revoke(id: string): Promise<boolean> {
-    for (const [key, entry] of this.verified) if (entry.principal.keyId === id) this.verified.delete(key);
-    const result = await this.store.db.updateTable('api_key').set({ revoked_at: this.clock.now() }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+    this.forget(id);
+    return this.deps.work.run(async (uow) => {
+      const result = await uow.trx.updateTable('api_key').set({ revoked_at: this.clock.now() }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+      const revoked = Number(result.numUpdatedRows) > 0;
+      if (revoked) uow.afterCommit({ topic: APIKEY_TOPIC, key: id });
+      return revoked;
+    });
+  }
+
+  /** Drops a key from the verified cache, so its next use asks the store. */
+  forget(keyId: string): void {
+    for (const [key, entry] of this.verified) if (entry.principal.keyId === keyId) this.verified.delete(key);
+  }
+
+  /** Drops every verified key (after this node may have missed change events). */
+  forgetAll(): void {
+    this.verified.clear();
   }
 
   async list(): Promise<{ id: string; name: string; scopes: Scope[]; createdAt: number; lastUsedAt: number | null; revokedAt: number | null }[]> {

@@ -16,7 +16,8 @@ export function registerApiKeyCommands(program: Command): void {
       try {
         const created = await custodian.apiKeys.create(
           options.name,
-          options.scopes.split(',').map((s) => s.trim()).filter(Boolean),
+          // Empty items ("a,,b", a trailing comma) are reported, not dropped: a typo must not grant less, or more, than meant.
+          options.scopes.split(',').map((s) => s.trim()),
         );
         console.log(`Created API key ${created.id} "${options.name}" with scopes ${created.scopes.join(', ')}. It is shown only now:`);
         console.log(created.key);

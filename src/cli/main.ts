@@ -13,6 +13,7 @@ import { CustodianError } from '../errors.js';
 import { registerPolicyCommands } from './policy.js';
 import { progressReporter } from './progress.js';
 import { registerApiKeyCommands } from './apikey-commands.js';
+import { registerJobsCommands } from './jobs-commands.js';
 import { registerJournalCommands } from './journal-commands.js';
 import { serve } from './serve.js';
 
@@ -71,6 +72,7 @@ keys
   });
 
 registerJournalCommands(program);
+registerJobsCommands(program);
 registerApiKeyCommands(program);
 registerPolicyCommands(program);
 

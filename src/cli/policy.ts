@@ -22,7 +22,7 @@ export function registerPolicyCommands(program: Command): void {
     .action(async (file: string) => {
       const custodian = await openCustodian(loadConfig());
       try {
-        const result = await publishPolicyFile(custodian, file);
+        const result = await publishPolicyFile(custodian, file, 'cli');
         const v = result.version;
         console.log(
           result.created

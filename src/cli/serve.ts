@@ -1,6 +1,6 @@
 /**
- * `custodian serve`: open the store, make sure a policy is published, start HTTP, and keep
- * the journal checkpointed and the policy cache fresh until a signal stops it.
+ * `custodian serve`: open the store, make sure a policy is published, start HTTP and the
+ * background work (jobs, periodic tasks, other nodes' change events) until a signal stops it.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -28,15 +28,9 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   const app = await buildApp(custodian, { logger, bodyLimit: config.bodyLimit });
   const address = await app.listen({ host: config.host, port: config.port });
 
-  const checkpointTimer = setInterval(() => {
-    custodian.checkpoint().catch((error: Error) => logger.error({ err: { type: error.name } }, 'journal checkpoint failed'));
-  }, 60_000);
-  // Other nodes (or the CLI) may publish; pick that up without a restart.
-  const refreshTimer = setInterval(() => {
-    custodian.policies.refresh().catch((error: Error) => logger.error({ err: { type: error.name } }, 'policy refresh failed'));
-  }, 15_000);
-  checkpointTimer.unref();
-  refreshTimer.unref();
+  // Jobs (mail, renewal marking), the periodic checkpoint and policy refresh, and on
+  // PostgreSQL the other nodes' change events.
+  await custodian.startBackground({ log: logger });
 
   const base = address.replace('0.0.0.0', '127.0.0.1');
   const lines = [
@@ -51,8 +45,6 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
 
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
-    clearInterval(checkpointTimer);
-    clearInterval(refreshTimer);
     await app.close();
     await custodian.checkpoint().catch(() => undefined);
     await custodian.close();

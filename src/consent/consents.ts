@@ -12,8 +12,8 @@
  *   - `extraction` — the person's name decrypted into a readable copy.
  * Details hold ids, codes, flags and times only — never the name or the notice text.
  *
- * After each committed change `onChange(subjectId)` runs, so the purpose gate can drop
- * what it cached about the subject.
+ * Every change runs in a unit of work that locks the subject and announces the change
+ * (`Subjects.changed`), so the purpose gate on every node drops what it cached.
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Clock, IdSource } from '../clock.js';
@@ -24,14 +24,16 @@ import type { Journal, JournalEntry } from '../journal/journal.js';
 import { type Jurisdiction, localize, LOCALES, type Locale, type Purpose } from '../policy/model.js';
 import type { PolicyVersions, PublishedPolicy } from '../policy/versions.js';
 import type { Store } from '../store/store.js';
-import type { Database, SubjectTable } from '../store/tables.js';
+import type { UnitOfWork, UnitOfWorkRunner } from '../store/unit-of-work.js';
+import { type ActiveSubject, isActive, type Subjects } from '../vault/subjects.js';
+import type { Database, SubjectRow } from '../store/tables.js';
 import type { ConsentRecordTable } from './tables.js';
 import { type ConsentChannel, type ConsentEvent, type ConsentRecord, consentState, type ConsentTopic, type ScopeName } from './model.js';
 import { readableCopyPage } from './pages.js';
 import {
   type ConsentStatus,
   type GpcSignal,
-  isGdprJurisdiction,
+  gpcEffect,
   type Objection,
   type OptOutReason,
   optOutReason,
@@ -43,6 +45,8 @@ import { signUnsubscribeToken, verifyUnsubscribeToken } from './unsubscribe.js';
 
 export interface ConsentsDeps {
   store: Store;
+  work: UnitOfWorkRunner;
+  subjects: Subjects;
   keys: KeyService;
   journal: Journal;
   policies: PolicyVersions;
@@ -96,6 +100,8 @@ const RENEWAL_ACTOR = 'system:policy-renewal';
 
 export class Consents {
   private readonly store: Store;
+  private readonly work: UnitOfWorkRunner;
+  private readonly subjects: Subjects;
   private readonly keys: KeyService;
   private readonly journal: Journal;
   private readonly policies: PolicyVersions;
@@ -103,11 +109,10 @@ export class Consents {
   private readonly ids: IdSource;
   private readonly publicUrl: string;
 
-  constructor(
-    deps: ConsentsDeps,
-    private readonly onChange: (subjectId: string) => void = () => {},
-  ) {
+  constructor(deps: ConsentsDeps) {
     this.store = deps.store;
+    this.work = deps.work;
+    this.subjects = deps.subjects;
     this.keys = deps.keys;
     this.journal = deps.journal;
     this.policies = deps.policies;
@@ -136,9 +141,10 @@ export class Consents {
     const now = this.clock.now();
     const shown = await this.version(input.notice.policyVersion);
     const act = checkConsentAct(input, shown, shown ? this.policies.active().number : 0, now);
-    const record = await this.store.transaction(async (trx) => {
+    return this.work.run(async (uow) => {
+      const { trx } = uow;
       if (act.event === 'given') await this.assertNoticeInEffect(trx, act, now);
-      const subject = await this.lockSubject(trx, subjectId);
+      const subject = await this.subjects.lock(uow, subjectId);
       if (act.event === 'given') await this.assertNotBehindRenewal(trx, subjectId, act);
       const id = this.ids.next();
       const row: NewRow = {
@@ -160,16 +166,15 @@ export class Consents {
         locale: act.locale,
         notice_sha256: act.noticeSha256,
         notice_text: act.noticeText,
-        subject_name_enc: act.subjectFullName === null ? null : seal(this.subjectKey(subject), Buffer.from(act.subjectFullName, 'utf8'), nameContext(subjectId, id)),
+        subject_name_enc: act.subjectFullName === null ? null : seal(this.subjects.key(subject), Buffer.from(act.subjectFullName, 'utf8'), nameContext(subjectId, id)),
       };
       const [stored] = await this.append(trx, subjectId, [row]);
       const entries = [actEntry(actor, stored)];
       if (options.gpc) entries.push(...(await this.insertGpc(trx, subject, 'sec-gpc-header', actor)).entries);
+      await this.subjects.changed(uow, subjectId);
       await this.journal.append(trx, entries);
       return toRecord(stored, now);
     });
-    this.onChange(subjectId);
-    return record;
   }
 
   /**
@@ -180,9 +185,10 @@ export class Consents {
    */
   async withdraw(subjectId: string, purposeId: string, input: WithdrawalInput, actor: string, options: { gpc?: boolean } = {}): Promise<ConsentRecord[]> {
     const now = this.clock.now();
-    const records = await this.store.transaction(async (trx) => {
-      const subject = await this.lockSubject(trx, subjectId);
-      const rows = await this.withdrawIn(trx, subject, purposeId, input, actor, {});
+    return this.work.run(async (uow) => {
+      const { trx } = uow;
+      const subject = await this.subjects.lock(uow, subjectId);
+      const rows = await this.withdrawIn(uow, subject, purposeId, input, actor, {});
       if (rows.length === 0) {
         const what = input.separateScope ? `separate consent (${input.separateScope})` : 'consent';
         throw new CustodianError('conflict', `There is no ${what} to "${purposeId}" to withdraw`, [{ path: input.separateScope ? 'separateScope' : 'purpose', message: `no given ${what} to withdraw` }]);
@@ -190,13 +196,11 @@ export class Consents {
       if (options.gpc) await this.journal.append(trx, (await this.insertGpc(trx, subject, 'sec-gpc-header', actor)).entries);
       return rows.map((row) => toRecord(row, now));
     });
-    this.onChange(subjectId);
-    return records;
   }
 
   /** Every act and marking for the subject, oldest first. */
   async history(subjectId: string): Promise<ConsentRecord[]> {
-    await this.existingSubject(this.store.db, subjectId);
+    await this.subjects.find(this.store.db, subjectId);
     const rows = await this.store.db.selectFrom('consent_record').selectAll().where('subject_id', '=', subjectId).orderBy('seq').execute();
     const now = this.clock.now();
     return rows.map((row) => toRecord(row, now));
@@ -209,7 +213,7 @@ export class Consents {
   /**
    * Everything the purpose gate needs about one subject, in two queries: the current
    * consent per purpose and separate scope, objections, and the GPC opt-out. Plain data,
-   * safe to cache until the next `onChange` for the subject (the rules take `now`, so expiry
+   * safe to cache until the subject's next change event (the rules take `now`, so expiry
    * needs no reload). Pass the open
    * transaction as `db` when inside one.
    */
@@ -218,7 +222,7 @@ export class Consents {
     const [rows, signals] = await Promise.all([
       db
         .selectFrom('consent_record')
-        .select(['id', 'purpose', 'topic', 'event', 'at', 'policy_version', 'valid_until', 'third_parties', 'cross_border', 'public_dissemination', 'categories', 'channel'])
+        .select(['id', 'purpose', 'topic', 'event', 'at', 'policy_version', 'given_version', 'valid_until', 'third_parties', 'cross_border', 'public_dissemination', 'categories', 'channel'])
         .where('subject_id', '=', subjectId)
         .where('current', '=', 1)
         .execute(),
@@ -237,7 +241,6 @@ export class Consents {
       purposes: {},
       objections: {},
       gpc: null,
-      saleSharingOptOut: false,
     };
     for (const row of rows) {
       const validUntil = row.valid_until === null ? null : Number(row.valid_until);
@@ -247,6 +250,7 @@ export class Consents {
         state: consentState(row.event as ConsentEvent, validUntil, now),
         at: Number(row.at),
         policyVersion: Number(row.policy_version),
+        coveredVersion: row.event === 'renewal-needed' ? (row.given_version === null ? null : Number(row.given_version)) : Number(row.policy_version),
         validUntil,
         scope: { thirdParties: Number(row.third_parties) === 1, crossBorder: Number(row.cross_border) === 1, publicDissemination: Number(row.public_dissemination) === 1 },
         categories: JSON.parse(row.categories) as string[],
@@ -262,19 +266,20 @@ export class Consents {
       if (signal.kind === 'gpc') prefs.gpc ??= { recordId: signal.id, at, source: signal.source as GpcSignal['source'] };
       else if (signal.purpose !== null) prefs.objections[signal.purpose] ??= { recordId: signal.id, purpose: signal.purpose, at };
     }
-    prefs.saleSharingOptOut = prefs.gpc !== null && prefs.jurisdiction === 'US-CA';
     return prefs;
   }
 
   /** The subject's opt-outs, read against the active policy: what the gate would refuse and why. */
   async optOuts(subjectId: string): Promise<OptOuts> {
-    await this.existingSubject(this.store.db, subjectId);
+    await this.subjects.find(this.store.db, subjectId);
     const prefs = await this.subjectPreferences(this.store.db, subjectId);
-    const purposes = this.policies.active().index.policy.purposes.flatMap((purpose) => {
-      const reason = optOutReason(prefs, purpose);
+    const policy = this.policies.active().index.policy;
+    const declared = policy.operator.jurisdictions;
+    const purposes = policy.purposes.flatMap((purpose) => {
+      const reason = optOutReason(prefs, purpose, declared);
       return reason ? [{ purpose: purpose.id, reason }] : [];
     });
-    return { gpc: prefs.gpc, saleSharingOptOut: prefs.saleSharingOptOut, objections: Object.values(prefs.objections), purposes };
+    return { gpc: prefs.gpc, saleSharingOptOut: gpcEffect(prefs, declared).saleSharingOptOut, objections: Object.values(prefs.objections), purposes };
   }
 
   /**
@@ -283,14 +288,13 @@ export class Consents {
    * What it binds depends on the subject's law; see `optOutReason`.
    */
   async recordGpc(subjectId: string, source: GpcSignal['source'], actor: string): Promise<{ signal: GpcSignal; created: boolean; saleSharingOptOut: boolean }> {
-    const result = await this.store.transaction(async (trx) => {
-      const subject = await this.lockSubject(trx, subjectId);
-      const { signal, created, entries } = await this.insertGpc(trx, subject, source, actor);
-      await this.journal.append(trx, entries);
-      return { signal, created, saleSharingOptOut: subject.jurisdiction === 'US-CA' };
+    return this.work.run(async (uow) => {
+      const subject = await this.subjects.lock(uow, subjectId);
+      const { signal, created, entries } = await this.insertGpc(uow.trx, subject, source, actor);
+      if (created) await this.subjects.changed(uow, subjectId);
+      await this.journal.append(uow.trx, entries);
+      return { signal, created, saleSharingOptOut: gpcEffect({ gpc: signal, jurisdiction: subject.jurisdiction as Jurisdiction | null }, this.declaredJurisdictions()).saleSharingOptOut };
     });
-    if (result.created) this.onChange(subjectId);
-    return result;
   }
 
   /**
@@ -310,41 +314,46 @@ export class Consents {
         { path: 'purpose', message: 'only purposes with legalBasis.gdpr legitimate-interests or public-task, or marketing purposes, take an objection (GDPR art. 21); withdraw consent instead where the basis is consent' },
       ]);
     }
-    const result = await this.store.transaction(async (trx) => {
-      await this.lockSubject(trx, subjectId);
+    return this.work.run(async (uow) => {
+      const { trx } = uow;
+      await this.subjects.lock(uow, subjectId);
       const existing = await trx.selectFrom('opt_out_signal').selectAll().where('subject_id', '=', subjectId).where('kind', '=', 'objection').where('purpose', '=', purposeId).executeTakeFirst();
       if (existing) return { objection: { recordId: existing.id, purpose: purposeId, at: Number(existing.at) }, created: false };
       const row = { id: this.ids.next(), subject_id: subjectId, kind: 'objection', purpose: purposeId, at: this.clock.now(), actor, source: 'api', policy_version: active.number };
       await trx.insertInto('opt_out_signal').values(row).execute();
+      await this.subjects.changed(uow, subjectId);
       await this.journal.append(trx, [
         { actor, operation: 'recording', subjectId, purpose: purposeId, details: { record: 'objection', objectionId: row.id, basis: basis ?? null, marketing: purpose.marketing, outcome: 'upheld', policyVersion: active.number } },
       ]);
       return { objection: { recordId: row.id, purpose: purposeId, at: row.at }, created: true };
     });
-    if (result.created) this.onChange(subjectId);
-    return result;
   }
 
   /**
    * After a new policy version with a material change: marks every currently valid consent
-   * under the affected purposes, given under an earlier version, as needing renewal. Pass
-   * the publishing transaction to make both one change (as `publishPolicy` does); with a
-   * transaction, call `notifyChanged(result.subjectIds)` after it commits.
+   * under the affected purposes, given under an earlier version, as needing renewal, so the
+   * person is asked again (`renewals`). The gate does not wait for this: it already refuses
+   * what a consent given under an older notice does not cover (`PolicyVersions.renewalFloor`).
+   *
+   * Runs in batches, each a unit of work of its own that locks only the batch's subjects:
+   * writers elsewhere are never stalled behind a publish. It is idempotent — a marker
+   * replaces the act it marks, so a second run (the `consent.mark-renewals` job after a
+   * direct run, or after a crash halfway) finds nothing left to mark.
    *
    * @example
-   * const marking = await consents.markRenewalNeeded(db, 3, 4, ['marketing']);
+   * const marking = await consents.markRenewalNeeded(3, 4, ['marketing']);
    */
-  async markRenewalNeeded(db: Kysely<Database>, previousVersion: number, newVersion: number, affectedPurposeIds: readonly string[]): Promise<RenewalMarking> {
+  async markRenewalNeeded(previousVersion: number, newVersion: number, affectedPurposeIds: readonly string[]): Promise<RenewalMarking> {
     if (affectedPurposeIds.length === 0) return { marked: 0, subjectIds: [] };
-    if (db.isTransaction) return this.markIn(db as Transaction<Database>, previousVersion, newVersion, affectedPurposeIds);
-    const marking = await this.store.transaction((trx) => this.markIn(trx, previousVersion, newVersion, affectedPurposeIds));
-    this.notifyChanged(marking.subjectIds);
-    return marking;
-  }
-
-  /** Tells the gate these subjects changed (for callers that committed a change themselves). */
-  notifyChanged(subjectIds: Iterable<string>): void {
-    for (const subjectId of new Set(subjectIds)) this.onChange(subjectId);
+    const subjects = new Set<string>();
+    let marked = 0;
+    for (;;) {
+      const batch = await this.work.run((uow) => this.markBatch(uow, previousVersion, newVersion, affectedPurposeIds));
+      if (batch === undefined) break;
+      marked += batch.marked;
+      for (const id of batch.subjectIds) subjects.add(id);
+    }
+    return { marked, subjectIds: [...subjects] };
   }
 
   /**
@@ -423,13 +432,12 @@ export class Consents {
    */
   async unsubscribe(token: string, channel: 'email' | 'web-form'): Promise<UnsubscribeView & { withdrawn: boolean }> {
     const claims = verifyUnsubscribeToken(this.keys, token);
-    const result = await this.store.transaction(async (trx) => {
-      const subject = await this.lockedSubjectRow(trx, claims.subjectId);
-      if (!subject || !subject.wrapped_key) return { locale: subject?.locale ?? null, withdrawn: false };
-      const rows = await this.withdrawIn(trx, subject, claims.purpose, { channel }, 'subject', { via: 'unsubscribe-link', linkIssuedAt: claims.issuedAt });
+    const result = await this.work.run(async (uow) => {
+      const subject = await uow.lockSubject(claims.subjectId);
+      if (!subject || !isActive(subject)) return { locale: subject?.locale ?? null, withdrawn: false };
+      const rows = await this.withdrawIn(uow, subject, claims.purpose, { channel }, 'subject', { via: 'unsubscribe-link', linkIssuedAt: claims.issuedAt });
       return { locale: subject.locale, withdrawn: rows.length > 0 };
     });
-    if (result.withdrawn) this.onChange(claims.subjectId);
     return { ...this.view(claims.purpose, result.locale), withdrawn: result.withdrawn };
   }
 
@@ -455,7 +463,7 @@ export class Consents {
     const { source, row, subject } = await this.receiptSource(recordId, locale);
     let name: string | null = null;
     if (row.subject_name_enc && subject?.wrapped_key && subject.kek_id) {
-      name = open(this.subjectKey(subject), row.subject_name_enc, nameContext(row.subject_id, row.id)).toString('utf8');
+      name = open(this.subjects.key(subject as ActiveSubject), row.subject_name_enc, nameContext(row.subject_id, row.id)).toString('utf8');
       await this.store.transaction((trx) =>
         this.journal.append(trx, [
           { actor, operation: 'extraction', subjectId: row.subject_id, purpose: row.purpose, categories: ['user.name'], details: { record: 'consent', consentId: row.id, output: 'readable-copy', locale: source.locale } },
@@ -465,7 +473,7 @@ export class Consents {
     return { html: readableCopyPage(source, name), locale: source.locale };
   }
 
-  private async receiptSource(recordId: string, locale?: Locale): Promise<{ source: ReceiptSource; row: ConsentRecordTable; subject: SubjectTable | undefined }> {
+  private async receiptSource(recordId: string, locale?: Locale): Promise<{ source: ReceiptSource; row: ConsentRecordTable; subject: SubjectRow | undefined }> {
     const row = await this.row(recordId);
     if (row.event === 'renewal-needed') {
       throw new CustodianError('conflict', 'A renewal marking is not an act of the person and has no receipt', [{ path: 'id', message: 'receipts exist for given, refused and withdrawn acts' }]);
@@ -489,13 +497,14 @@ export class Consents {
 
   /** Appends withdrawal rows for what is currently given (or awaiting renewal) and journals them. */
   private async withdrawIn(
-    trx: Transaction<Database>,
-    subject: SubjectTable,
+    uow: UnitOfWork,
+    subject: SubjectRow,
     purposeId: string,
     input: WithdrawalInput,
     actor: string,
     extra: Record<string, string | number>,
   ): Promise<ConsentRecordTable[]> {
+    const { trx } = uow;
     let query = trx.selectFrom('consent_record').selectAll().where('subject_id', '=', subject.id).where('purpose', '=', purposeId).where('current', '=', 1);
     query = input.separateScope ? query.where('topic', '=', input.separateScope) : query;
     const current = (await query.execute()).filter((row) => row.event === 'given' || row.event === 'renewal-needed');
@@ -524,6 +533,7 @@ export class Consents {
       subject_name_enc: null,
     }));
     const stored = await this.append(trx, subject.id, rows);
+    await this.subjects.changed(uow, subject.id);
     await this.journal.append(
       trx,
       stored.map((row) => actEntry(actor, row, extra)),
@@ -532,16 +542,15 @@ export class Consents {
   }
 
   /**
-   * Marks in slices. Each slice locks its subjects (PostgreSQL) before reading the rows it
-   * replaces: a consent recorded between a first look and the lock would otherwise be
-   * superseded by a marker pointing at its predecessor, leaving two current rows. Rows a
-   * concurrent act superseded drop out of the re-read; rows it added are found by the next
-   * slice.
+   * One batch of renewal marks; undefined when nothing is left. The batch's subjects are
+   * locked before the rows are re-read: a consent recorded between the first look and the
+   * lock would otherwise be superseded by a marker pointing at its predecessor, leaving two
+   * current rows. Rows a concurrent act superseded drop out of the re-read (and a batch that
+   * lost all of them looks again).
    */
-  private async markIn(trx: Transaction<Database>, previousVersion: number, newVersion: number, purposes: readonly string[]): Promise<RenewalMarking> {
+  private async markBatch(uow: UnitOfWork, previousVersion: number, newVersion: number, purposes: readonly string[]): Promise<RenewalMarking | undefined> {
+    const { trx } = uow;
     const now = this.clock.now();
-    const subjects = new Set<string>();
-    let marked = 0;
     const renewable = () =>
       trx
         .selectFrom('consent_record')
@@ -551,59 +560,59 @@ export class Consents {
         .where('event', '=', 'given')
         .where('policy_version', '<', newVersion)
         .where((eb) => eb.or([eb('valid_until', 'is', null), eb('valid_until', '>', now)]));
-    for (;;) {
-      const candidates = await renewable().orderBy('id').limit(RENEWAL_BATCH).execute();
-      if (candidates.length === 0) break;
-      const subjectIds = [...new Set(candidates.map((row) => row.subject_id))].sort();
-      if (this.store.engine === 'postgres') await trx.selectFrom('subject').select('id').where('id', 'in', subjectIds).orderBy('id').forUpdate().execute();
-      const batch = await renewable()
-        .where('id', 'in', candidates.map((row) => row.id))
-        .orderBy('id')
-        .execute();
-      if (batch.length === 0) continue;
-      const seqs = await trx
-        .selectFrom('consent_record')
-        .select(['subject_id', (eb) => eb.fn.max('seq').as('max')])
-        .where('subject_id', 'in', subjectIds)
-        .groupBy('subject_id')
-        .execute();
-      const nextSeq = new Map(seqs.map((s) => [s.subject_id, Number(s.max)]));
-      const markers: ConsentRecordTable[] = batch.map((given) => {
-        const seq = (nextSeq.get(given.subject_id) ?? 0) + 1;
-        nextSeq.set(given.subject_id, seq);
-        return {
-          ...given,
-          id: this.ids.next(),
-          seq,
-          event: 'renewal-needed',
-          current: 1,
-          at: now,
-          actor: RENEWAL_ACTOR,
-          policy_version: newVersion,
-          channel: null,
-          notice_sha256: null,
-          notice_text: null,
-          // The name is sealed to the act it was given with; the marking points there instead.
-          subject_name_enc: null,
-          previous_id: given.id,
-        };
-      });
-      await trx.updateTable('consent_record').set({ current: 0 }).where('id', 'in', batch.map((row) => row.id)).execute();
-      await trx.insertInto('consent_record').values(markers).execute();
-      await this.journal.append(
-        trx,
-        markers.map((row) => ({
-          actor: RENEWAL_ACTOR,
-          operation: 'clarification' as const,
-          subjectId: row.subject_id,
-          purpose: row.purpose,
-          details: { record: 'consent', consentId: row.id, event: 'renewal-needed', topic: row.topic, replaces: row.previous_id, previousVersion, newVersion },
-        })),
-      );
-      for (const row of batch) subjects.add(row.subject_id);
-      marked += markers.length;
-    }
-    return { marked, subjectIds: [...subjects] };
+    const candidates = await renewable().orderBy('id').limit(RENEWAL_BATCH).execute();
+    if (candidates.length === 0) return undefined;
+    const subjectIds = [...new Set(candidates.map((row) => row.subject_id))].sort();
+    await uow.lockSubjects(subjectIds);
+    const batch = await renewable()
+      .where('id', 'in', candidates.map((row) => row.id))
+      .orderBy('id')
+      .execute();
+    if (batch.length === 0) return { marked: 0, subjectIds: [] };
+    const seqs = await trx
+      .selectFrom('consent_record')
+      .select(['subject_id', (eb) => eb.fn.max('seq').as('max')])
+      .where('subject_id', 'in', subjectIds)
+      .groupBy('subject_id')
+      .execute();
+    const nextSeq = new Map(seqs.map((s) => [s.subject_id, Number(s.max)]));
+    const markers: ConsentRecordTable[] = batch.map((given) => {
+      const seq = (nextSeq.get(given.subject_id) ?? 0) + 1;
+      nextSeq.set(given.subject_id, seq);
+      return {
+        ...given,
+        id: this.ids.next(),
+        seq,
+        event: 'renewal-needed',
+        current: 1,
+        at: now,
+        actor: RENEWAL_ACTOR,
+        policy_version: newVersion,
+        // What the marked consent covers stays what its notice said; the gate reads it here.
+        given_version: given.policy_version,
+        channel: null,
+        notice_sha256: null,
+        notice_text: null,
+        // The name is sealed to the act it was given with; the marking points there instead.
+        subject_name_enc: null,
+        previous_id: given.id,
+      };
+    });
+    await trx.updateTable('consent_record').set({ current: 0 }).where('id', 'in', batch.map((row) => row.id)).execute();
+    await trx.insertInto('consent_record').values(markers).execute();
+    const touched = [...new Set(batch.map((row) => row.subject_id))];
+    await this.subjects.changed(uow, touched);
+    await this.journal.append(
+      trx,
+      markers.map((row) => ({
+        actor: RENEWAL_ACTOR,
+        operation: 'clarification' as const,
+        subjectId: row.subject_id,
+        purpose: row.purpose,
+        details: { record: 'consent', consentId: row.id, event: 'renewal-needed', topic: row.topic, replaces: row.previous_id, previousVersion, newVersion },
+      })),
+    );
+    return { marked: markers.length, subjectIds: touched };
   }
 
   /**
@@ -641,7 +650,7 @@ export class Consents {
     let seq = Number(max?.max ?? 0);
     const stored = rows.map((row): ConsentRecordTable => {
       const previous = currents.find((c) => c.purpose === row.purpose && c.topic === row.topic);
-      return { ...row, seq: ++seq, current: 1, previous_id: previous?.id ?? null };
+      return { ...row, seq: ++seq, current: 1, previous_id: previous?.id ?? null, given_version: null };
     });
     const superseded = stored.flatMap((row) => (row.previous_id ? [row.previous_id] : []));
     if (superseded.length > 0) await trx.updateTable('consent_record').set({ current: 0 }).where('id', 'in', superseded).execute();
@@ -649,19 +658,25 @@ export class Consents {
     return stored;
   }
 
-  private async insertGpc(trx: Transaction<Database>, subject: SubjectTable, source: GpcSignal['source'], actor: string): Promise<{ signal: GpcSignal; created: boolean; entries: JournalEntry[] }> {
+  private async insertGpc(trx: Transaction<Database>, subject: SubjectRow, source: GpcSignal['source'], actor: string): Promise<{ signal: GpcSignal; created: boolean; entries: JournalEntry[] }> {
     const existing = await trx.selectFrom('opt_out_signal').select(['id', 'at', 'source']).where('subject_id', '=', subject.id).where('kind', '=', 'gpc').orderBy('at').executeTakeFirst();
     if (existing) return { signal: { recordId: existing.id, at: Number(existing.at), source: existing.source as GpcSignal['source'] }, created: false, entries: [] };
     const policyVersion = this.policies.list().length > 0 ? this.policies.active().number : 0;
     const row = { id: this.ids.next(), subject_id: subject.id, kind: 'gpc', purpose: null, at: this.clock.now(), actor, source, policy_version: policyVersion };
     await trx.insertInto('opt_out_signal').values(row).execute();
     const jurisdiction = subject.jurisdiction as Jurisdiction | null;
-    const effect = jurisdiction === 'US-CA' ? 'sale-sharing-opt-out' : isGdprJurisdiction(jurisdiction) ? 'objection' : 'recorded';
+    const binds = gpcEffect({ gpc: { recordId: row.id, at: row.at, source }, jurisdiction }, this.declaredJurisdictions());
+    const effect = binds.saleSharingOptOut ? 'sale-sharing-opt-out' : binds.objection ? 'objection' : 'recorded';
     return {
       signal: { recordId: row.id, at: row.at, source },
       created: true,
       entries: [{ actor, operation: 'recording', subjectId: subject.id, details: { record: 'gpc', signalId: row.id, source, effect, jurisdiction } }],
     };
+  }
+
+  /** The operator's declared jurisdictions, against which a subject of unknown residence is read. */
+  private declaredJurisdictions(): readonly Jurisdiction[] {
+    return this.policies.list().length > 0 ? this.policies.active().index.policy.operator.jurisdictions : [];
   }
 
   private async version(number: number): Promise<PublishedPolicy | undefined> {
@@ -675,36 +690,20 @@ export class Consents {
     return row;
   }
 
-  private async subjectRow(db: Kysely<Database>, subjectId: string): Promise<SubjectTable | undefined> {
+  private async subjectRow(db: Kysely<Database>, subjectId: string): Promise<SubjectRow | undefined> {
     return db.selectFrom('subject').selectAll().where('id', '=', subjectId).executeTakeFirst();
   }
 
-  private async existingSubject(db: Kysely<Database>, subjectId: string): Promise<SubjectTable> {
-    const subject = await this.subjectRow(db, subjectId);
-    if (!subject) throw notFound('Subject', 'id');
-    return subject;
-  }
 
-  /** The subject, locked on PostgreSQL so two acts for one subject take turns (SQLite serializes writers anyway). */
-  private async lockSubject(trx: Transaction<Database>, subjectId: string): Promise<SubjectTable> {
-    const subject = await this.lockedSubjectRow(trx, subjectId);
-    if (!subject) throw notFound('Subject', 'id');
-    if (subject.state === 'erased' || !subject.wrapped_key || !subject.kek_id) throw new CustodianError('subject_not_active', 'The subject has been erased');
-    return subject;
-  }
 
-  private async lockedSubjectRow(trx: Transaction<Database>, subjectId: string): Promise<SubjectTable | undefined> {
-    let query = trx.selectFrom('subject').selectAll().where('id', '=', subjectId);
-    if (this.store.engine === 'postgres') query = query.forUpdate();
-    return query.executeTakeFirst();
-  }
 
-  private subjectKey(subject: SubjectTable): Buffer {
-    return this.keys.subjectKey(subject.id, { kekId: subject.kek_id!, wrapped: subject.wrapped_key! });
-  }
+
+
+
+
 }
 
-type NewRow = Omit<ConsentRecordTable, 'seq' | 'current' | 'previous_id'>;
+type NewRow = Omit<ConsentRecordTable, 'seq' | 'current' | 'previous_id' | 'given_version'>;
 
 function flag(value: boolean): number {
   return value ? 1 : 0;

@@ -8,7 +8,7 @@ import type { Policy } from '../policy/model.js';
 import type { PolicyVersions } from '../policy/versions.js';
 import type { Consents } from './consents.js';
 import { SCOPE_NAMES, type ConsentScope } from './model.js';
-import { isConsentValid, optOutReason, type SubjectPreferences } from './preferences.js';
+import { gpcEffect, isConsentValid, optOutReason, type SubjectPreferences } from './preferences.js';
 
 /**
  * Per purpose: the purpose consent's state and validity; `separate` — scopes with a valid
@@ -27,13 +27,14 @@ export function preferenceFacts(prefs: SubjectPreferences, policy: Policy | unde
       separate[name] = isConsentValid(act, prefs.asOf);
       scope[name] = act ? separate[name] : entry.consent.scope[name];
     }
-    consents.set(purposeId, { state: entry.consent.state, validUntil: entry.consent.validUntil, scope, separate, categories: entry.consent.categories, policyVersion: entry.consent.policyVersion });
+    consents.set(purposeId, { state: entry.consent.state, validUntil: entry.consent.validUntil, scope, separate, categories: entry.consent.categories, policyVersion: entry.consent.coveredVersion ?? 0 });
   }
+  const declared = policy?.operator.jurisdictions ?? [];
   const objections = new Set(Object.keys(prefs.objections));
   for (const purpose of policy?.purposes ?? []) {
-    if (optOutReason(prefs, purpose) === 'gpc-objection') objections.add(purpose.id);
+    if (optOutReason(prefs, purpose, declared) === 'gpc-objection') objections.add(purpose.id);
   }
-  return { consents, objections, saleSharingOptOut: prefs.saleSharingOptOut };
+  return { consents, objections, saleSharingOptOut: gpcEffect(prefs, declared).saleSharingOptOut };
 }
 
 /** The gate's preferences loader, reading through `consents` against the active policy. */

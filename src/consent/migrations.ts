@@ -51,4 +51,9 @@ export const consentMigrations: Record<string, Migration> = {
       await db.schema.createIndex('opt_out_signal_subject_idx').on('opt_out_signal').columns(['subject_id', 'kind']).execute();
     },
   },
+  '0007_consent_coverage': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('consent_record').addColumn('given_version', 'integer').execute();
+    },
+  },
 };

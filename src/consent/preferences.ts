@@ -4,7 +4,8 @@
  * take the policy the gate is enforcing, so a cached snapshot stays right when a new
  * policy version is published (only consent changes invalidate it, via `onChange`).
  */
-import type { Jurisdiction, Policy, Purpose } from '../policy/model.js';
+import { governingJurisdictions, isGdprJurisdiction, type Jurisdiction } from '../law/jurisdictions.js';
+import type { Purpose } from '../policy/model.js';
 import type { ConsentChannel, ConsentEvent, ConsentScope, ConsentState, ScopeName } from './model.js';
 
 /** The newest act for one purpose (or one separate scope of it). */
@@ -16,6 +17,8 @@ export interface ConsentStatus {
   at: number;
   /** Notice version the person saw; for `renewal-needed`, the version that needs a new consent. */
   policyVersion: number;
+  /** The notice version whose content the consent covers: the one the person saw, also for a marking (null on markings from before this was kept). */
+  coveredVersion: number | null;
   /** End of validity; null = until the purpose is achieved (or not applicable). */
   validUntil: number | null;
   /** For a purpose consent: what it says about third parties, transfers abroad and public dissemination. */
@@ -54,8 +57,6 @@ export interface SubjectPreferences {
   /** Objections by purpose id. All are upheld (see `Consents.object`). */
   objections: Record<string, Objection>;
   gpc: GpcSignal | null;
-  /** A GPC signal binds as an opt-out of sale and sharing (CCPA, subject in California). */
-  saleSharingOptOut: boolean;
 }
 
 /** A given consent whose validity has not ended. `renewal-needed` is not valid: the notice changed materially. */
@@ -79,20 +80,26 @@ export type OptOutReason =
 const SALE_OR_SHARING = new Set(['sale', 'sharing']);
 
 /**
- * Why the subject has opted out of this purpose, or undefined. A GPC signal binds where the
- * subject's law makes it binding (California) and, under the GDPR, is taken as an
- * objection to selling, sharing and marketing; elsewhere (KZ, RU) it is recorded but has no
- * effect of its own, since those laws work by consent and its withdrawal.
+ * What a GPC signal binds for this subject, read against the jurisdictions the operator
+ * declares (`declared`): the subject's own when declared, otherwise all of them
+ * (`governingJurisdictions` — an operator that declares only California treats a subject of
+ * unknown residence as Californian). Under the CCPA it is an opt-out of sale and sharing
+ * (1798.120, 1798.135); under the GDPR it is taken as an objection to selling, sharing and
+ * marketing; elsewhere (KZ, RU) it is recorded but has no effect of its own, since those
+ * laws work by consent and its withdrawal.
  */
-export function optOutReason(prefs: SubjectPreferences, purpose: Purpose): OptOutReason | undefined {
-  if (prefs.objections[purpose.id]) return 'objection';
-  if (!prefs.gpc) return undefined;
-  const saleOrSharing = SALE_OR_SHARING.has(purpose.legalBasis.ccpa ?? '');
-  if (prefs.saleSharingOptOut && saleOrSharing) return 'gpc-sale-sharing';
-  if (isGdprJurisdiction(prefs.jurisdiction) && (saleOrSharing || purpose.marketing)) return 'gpc-objection';
-  return undefined;
+export function gpcEffect(prefs: Pick<SubjectPreferences, 'gpc' | 'jurisdiction'>, declared: readonly Jurisdiction[]): { saleSharingOptOut: boolean; objection: boolean } {
+  if (!prefs.gpc) return { saleSharingOptOut: false, objection: false };
+  const governing = governingJurisdictions(declared, prefs.jurisdiction);
+  return { saleSharingOptOut: governing.includes('US-CA'), objection: governing.some(isGdprJurisdiction) };
 }
 
-export function isGdprJurisdiction(jurisdiction: Jurisdiction | null): boolean {
-  return jurisdiction === 'EU' || jurisdiction === 'UK';
+/** Why the subject has opted out of this purpose, or undefined (see `gpcEffect` for GPC). */
+export function optOutReason(prefs: SubjectPreferences, purpose: Purpose, declared: readonly Jurisdiction[]): OptOutReason | undefined {
+  if (prefs.objections[purpose.id]) return 'objection';
+  const gpc = gpcEffect(prefs, declared);
+  const saleOrSharing = SALE_OR_SHARING.has(purpose.legalBasis.ccpa ?? '');
+  if (gpc.saleSharingOptOut && saleOrSharing) return 'gpc-sale-sharing';
+  if (gpc.objection && (saleOrSharing || purpose.marketing)) return 'gpc-objection';
+  return undefined;
 }

@@ -44,6 +44,11 @@ export interface ConsentRecordTable {
   subject_name_enc: string | null;
   /** The row this one replaced as current, for reading the history as a chain. */
   previous_id: string | null;
+  /**
+   * For a `renewal-needed` marker: the version whose notice the marked consent was given
+   * under — what the consent still covers until it is renewed. Null on acts of the person.
+   */
+  given_version: number | null;
 }
 
 /**

@@ -12,8 +12,10 @@
  */
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
-import type { GdprBasis, Jurisdiction, LegalBasis, Policy, PolicyIndex, ProcessingOperation, Purpose, Recipient } from '../policy/model.js';
+import { roleWidens, safeguardRank } from '../policy/diff.js';
+import type { DataSource, GdprBasis, Jurisdiction, LegalBasis, Policy, PolicyIndex, ProcessingOperation, Purpose, Recipient } from '../policy/model.js';
 import type { PolicyVersions } from '../policy/versions.js';
+import { governingLaws, type Law, LAW_NAME } from '../law/jurisdictions.js';
 import { homeRegion, isCrossBorder } from '../law/transfers.js';
 import type { Metrics } from '../reports/metrics.js';
 import type { Database } from '../store/tables.js';
@@ -27,6 +29,8 @@ export interface DecisionRequest {
   categories: readonly string[];
   /** For `transfer`: the recipient id the data would go to. */
   recipient?: string;
+  /** For `collection`: where the data comes from. */
+  source?: DataSource;
 }
 
 export interface Decision {
@@ -41,6 +45,13 @@ export interface Decision {
  * stays stored, and that is all, until the block is lifted.
  */
 const ALLOWED_WHILE_BLOCKED = new Set<ProcessingOperation>(['storage', 'blocking']);
+/**
+ * Operations that end processing: destroying, deleting or depersonalizing data is what the
+ * law requires when consent is withdrawn or expires, the purpose is achieved or the term
+ * runs out. No basis, consent, objection or opt-out stops them; a block does (94-V art. 1),
+ * and later a legal hold.
+ */
+const END_OF_LIFE = new Set<ProcessingOperation>(['destruction', 'deletion', 'depersonalization']);
 /** Operations not refused because older items passed their retention date. */
 const RETENTION_EXEMPT = new Set<ProcessingOperation>(['collection', 'destruction', 'deletion', 'depersonalization', 'blocking']);
 /** Operations that put data into a database, subject to localisation rules. */
@@ -48,18 +59,9 @@ const STORING = new Set<ProcessingOperation>(['collection', 'recording', 'system
 /** Countries whose law requires their residents' data to be stored at home (94-V 12(2), 152-FZ 18(5)). */
 const LOCALISED: ReadonlySet<string> = new Set(['KZ', 'RU']);
 
-type Law = 'gdpr' | 'kz' | 'ru' | 'ccpa';
-const LAW_OF: Record<Jurisdiction, Law> = { EU: 'gdpr', UK: 'gdpr', KZ: 'kz', RU: 'ru', 'US-CA': 'ccpa' };
-const LAW_NAME: Record<Law, string> = { gdpr: 'GDPR', kz: 'Kazakhstan 94-V', ru: 'Russia 152-FZ', ccpa: 'CCPA/CPRA' };
-
-/**
- * Laws that govern processing for this subject: the subject's own jurisdiction when the
- * operator declares it, otherwise every jurisdiction the operator declares (strictest wins).
- */
+/** Laws that govern processing for this subject (see `governingLaws`). */
 export function applicableLaws(policy: Policy, subjectJurisdiction: Jurisdiction | null): Law[] {
-  const declared = policy.operator.jurisdictions;
-  const chosen = subjectJurisdiction && declared.includes(subjectJurisdiction) ? [subjectJurisdiction] : declared;
-  return [...new Set(chosen.map((j) => LAW_OF[j]))];
+  return governingLaws(policy.operator.jurisdictions, subjectJurisdiction);
 }
 
 function basisFor(legalBasis: LegalBasis, law: Law): string | undefined {
@@ -76,28 +78,68 @@ const BASIS_CODE: Partial<Record<GdprBasis | string, Reason['code']>> = {
   'legitimate-interests': 'basis_legitimate_interests',
 };
 
+/** The state of the consent itself: missing, refused, withdrawn, expired, or older than the last change that needs it whole again. */
 function consentProblem(purpose: Purpose, consent: ConsentFacts | undefined, now: number, renewalFloor: number): Reason | undefined {
   if (!consent) return { code: 'consent_missing', message: `no consent recorded for purpose "${purpose.id}"` };
-  if (consent.state === 'given' && consent.policyVersion < renewalFloor) {
-    return { code: 'consent_renewal_needed', message: `the consent to "${purpose.id}" was given under version ${consent.policyVersion}; version ${renewalFloor} changed the purpose materially` };
-  }
   switch (consent.state) {
     case 'refused':
       return { code: 'consent_refused', message: `consent to "${purpose.id}" was refused` };
     case 'withdrawn':
       return { code: 'consent_withdrawn', message: `consent to "${purpose.id}" was withdrawn` };
-    case 'renewal-needed':
-      return { code: 'consent_renewal_needed', message: `the policy changed materially for "${purpose.id}"; consent must be given again` };
     case 'expired':
       return { code: 'consent_expired', message: `consent to "${purpose.id}" has expired` };
     case 'given':
-      return consent.validUntil !== null && consent.validUntil <= now ? { code: 'consent_expired', message: `consent to "${purpose.id}" expired on ${new Date(consent.validUntil).toISOString().slice(0, 10)}` } : undefined;
+    case 'renewal-needed':
+      // A consent marked for renewal still covers what its notice said (see `coverageProblems`).
+      if (consent.validUntil !== null && consent.validUntil <= now) return { code: 'consent_expired', message: `consent to "${purpose.id}" expired on ${new Date(consent.validUntil).toISOString().slice(0, 10)}` };
+      if (consent.policyVersion < renewalFloor) {
+        return { code: 'consent_renewal_needed', message: `the consent to "${purpose.id}" was given under version ${consent.policyVersion}; version ${renewalFloor} changed the purpose materially` };
+      }
+      return undefined;
   }
 }
 
 /**
+ * What the request needs that the notice the consent was given under (`then`) did not say:
+ * a category, operation or source added to the purpose since, a recipient added, or one
+ * whose role, country or safeguard changed. A consent covers what its notice said; only
+ * what a later version widened waits for a new consent.
+ */
+function coverageProblems(index: PolicyIndex, purpose: Purpose, request: DecisionRequest, consentVersion: number, then: PolicyIndex | undefined): Reason[] {
+  const renewal = (what: string): Reason => ({ code: 'consent_renewal_needed', message: `${what} after the consent to "${purpose.id}" was given (version ${consentVersion}); it needs a new consent` });
+  const before = then?.purpose(purpose.id);
+  if (!before) return [{ code: 'consent_renewal_needed', message: `the notice the consent to "${purpose.id}" was given under is not known; it needs a new consent` }];
+  const problems: Reason[] = [];
+  for (const category of request.categories) {
+    if (purpose.categories.includes(category) && !before.categories.includes(category)) problems.push(renewal(`"${category}" was added to the purpose`));
+  }
+  if (purpose.operations.includes(request.operation) && !before.operations.includes(request.operation)) problems.push(renewal(`${request.operation} was added to the purpose`));
+  if (request.source && !(before.sources.includes(request.source) || (before.sources.length === 0 && purpose.sources.length === 0))) problems.push(renewal(`${request.source} sources were added to the purpose`));
+  if (request.operation === 'transfer' && request.recipient !== undefined) {
+    const now = index.recipient(request.recipient);
+    const old = then!.recipient(request.recipient);
+    if (now && (now.purposes.includes(purpose.id) || purpose.recipients.includes(now.id))) {
+      if (!old || !(old.purposes.includes(purpose.id) || before.recipients.includes(old.id))) problems.push(renewal(`recipient "${now.id}" was added to the purpose`));
+      else {
+        const abroadNow = isCrossBorder(now.country, homeRegion(index.policy.operator));
+        const abroadThen = isCrossBorder(old.country, homeRegion(then!.policy.operator));
+        if (roleWidens(old.kind, now.kind)) problems.push(renewal(`recipient "${now.id}" became a ${now.kind}`));
+        if (abroadNow && (!abroadThen || old.country !== now.country)) problems.push(renewal(`transfers to "${now.id}" in ${now.country} were added`));
+        if (abroadNow && safeguardRank(now.safeguard) > safeguardRank(old.safeguard)) problems.push(renewal(`transfers to "${now.id}" now rest on a weaker safeguard`));
+        for (const category of request.categories) {
+          if (old.categories.length > 0 && !old.categories.includes(category) && (now.categories.length === 0 || now.categories.includes(category))) problems.push(renewal(`"${category}" was added to what "${now.id}" receives`));
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+/**
  * @param renewalFloor per purpose, the version a consent must have been given under at
- *   least (`PolicyVersions.renewalFloor`): older consents need renewal.
+ *   least (`PolicyVersions.renewalFloor`): older consents need renewal whole.
+ * @param noticeOf the policy of a given version, to compare what a consent's notice said
+ *   with what is asked now; by default every consent is taken to cover the current notice.
  */
 export function evaluate(
   index: PolicyIndex,
@@ -106,6 +148,7 @@ export function evaluate(
   context: SubjectContext | undefined,
   now: number,
   renewalFloor: ReadonlyMap<string, number> = new Map(),
+  noticeOf: (version: number) => PolicyIndex | undefined = () => index,
 ): Decision {
   const deny: Reason[] = [];
   const allow: Reason[] = [];
@@ -125,7 +168,8 @@ export function evaluate(
     return done();
   }
   const policy = index.policy;
-  if (!purpose.operations.includes(request.operation)) deny.push({ code: 'operation_not_allowed', message: `purpose "${purpose.id}" does not allow ${request.operation}` });
+  const endOfLife = END_OF_LIFE.has(request.operation);
+  if (!purpose.operations.includes(request.operation) && !endOfLife) deny.push({ code: 'operation_not_allowed', message: `purpose "${purpose.id}" does not allow ${request.operation}` });
   for (const category of request.categories) {
     // Only ids the policy declares are named back: an undeclared one may be a misplaced value.
     if (!purpose.categories.includes(category))
@@ -137,6 +181,13 @@ export function evaluate(
     for (const category of request.categories) {
       if (context.blockedCategories.has(category)) deny.push({ code: 'category_blocked', message: `category "${category}" is blocked` });
     }
+  }
+
+  if (endOfLife) {
+    // Ending processing is what the law requires once consent, purpose or term ends: no
+    // basis, consent, objection or opt-out can stop it; only a block (above) holds it.
+    if (deny.length === 0) allow.push({ code: 'obligation_to_erase', message: `${request.operation} ends the processing; it needs no legal basis of its own` });
+    return done();
   }
 
   const laws = applicableLaws(policy, context.jurisdiction);
@@ -154,9 +205,15 @@ export function evaluate(
         consentChecked = true;
         const problem = consentProblem(purpose, consent, now, renewalFloor.get(purpose.id) ?? 0);
         if (problem) deny.push(problem);
-        else if (consent && consent.categories.length > 0) {
-          for (const category of request.categories) {
-            if (!consent.categories.includes(category) && purpose.categories.includes(category)) deny.push({ code: 'consent_category_not_covered', message: `the consent to "${purpose.id}" does not list "${category}"` });
+        else if (consent) {
+          const then = consent.policyVersion === policyVersion ? index : noticeOf(consent.policyVersion);
+          deny.push(...coverageProblems(index, purpose, request, consent.policyVersion, then));
+          if (consent.categories.length > 0) {
+            // A category added since the consent is a renewal, already reported; one the notice had but the consent left out is not covered.
+            const newSince = (category: string) => !then?.purpose(purpose.id)?.categories.includes(category);
+            for (const category of request.categories) {
+              if (!consent.categories.includes(category) && purpose.categories.includes(category) && !newSince(category)) deny.push({ code: 'consent_category_not_covered', message: `the consent to "${purpose.id}" does not list "${category}"` });
+            }
           }
         }
       }
@@ -249,10 +306,12 @@ export class PurposeGate {
   /**
    * The subject's context, from cache or loaded with `db` — pass the open transaction when
    * deciding inside one (SQLite has a single connection: a query outside would wait on it).
+   * With `lockedVersion` (the version of the subject row the caller holds locked) a cached
+   * context of another version is not trusted: it predates a change, maybe another node's.
    */
-  async context(subjectId: string, db: Kysely<Database> = this.db): Promise<SubjectContext | undefined> {
+  async context(subjectId: string, db: Kysely<Database> = this.db, lockedVersion?: number): Promise<SubjectContext | undefined> {
     const cached = this.cache.get(subjectId);
-    if (cached !== null) return cached;
+    if (cached !== null && (lockedVersion === undefined || cached?.version === lockedVersion)) return cached;
     const generation = this.cache.generation(subjectId);
     const loaded = await loadSubjectContext(db, subjectId, this.preferences);
     this.cache.set(subjectId, loaded, generation);
@@ -274,14 +333,24 @@ export class PurposeGate {
     this.cache.replace(subjectId, { ...cached, retentionDue });
   }
 
-  /** Forget what is cached about a subject; called by every service that changes it. */
+  /** Forget what is cached about a subject (the `subject` change event, local or from another node). */
   invalidate(subjectId: string): void {
     this.cache.invalidate(subjectId);
   }
 
-  async decide(request: DecisionRequest, db?: Kysely<Database>): Promise<Decision> {
+  /** Forget everything (after this node may have missed other nodes' change events). */
+  clear(): void {
+    this.cache.clear();
+  }
+
+  /**
+   * Decides. Inside a unit of work pass `within`: the transaction, and the subject row the
+   * unit holds locked, whose version tells whether the cached context is current.
+   */
+  async decide(request: DecisionRequest, within?: { trx: Kysely<Database>; subject?: { version: number } }): Promise<Decision> {
     const active = this.policies.active();
-    const decision = evaluate(active.index, active.number, request, await this.context(request.subjectId, db), this.clock.now(), this.policies.renewalFloor(active.number));
+    const context = await this.context(request.subjectId, within?.trx, within?.subject ? Number(within.subject.version) : undefined);
+    const decision = evaluate(active.index, active.number, request, context, this.clock.now(), this.policies.renewalFloor(active.number), (version) => this.policies.get(version)?.index);
     this.count(active.index, request, decision);
     return decision;
   }

@@ -33,7 +33,7 @@ export const DENY_CODES = [
 export type DenyCode = (typeof DENY_CODES)[number];
 
 /** Reasons given with an allow: which basis carried it. */
-export const ALLOW_CODES = ['basis_consent', 'basis_contract', 'basis_legal_obligation', 'basis_vital_interests', 'basis_public_task', 'basis_legitimate_interests', 'basis_other', 'safeguard'] as const;
+export const ALLOW_CODES = ['basis_consent', 'basis_contract', 'basis_legal_obligation', 'basis_vital_interests', 'basis_public_task', 'basis_legitimate_interests', 'basis_other', 'safeguard', 'obligation_to_erase'] as const;
 export type AllowCode = (typeof ALLOW_CODES)[number];
 
 export interface Reason {

@@ -26,7 +26,10 @@ export interface ConsentFacts {
   separate: ScopeFlags;
   /** The data the consent lists (94-V art. 8(4)); empty means all the purpose declares. */
   categories: readonly string[];
-  /** The policy version whose notice the person saw when consenting. */
+  /**
+   * The policy version whose notice the consent covers — the one the person saw, also
+   * while the consent is marked for renewal (0: unknown, covers nothing).
+   */
   policyVersion: number;
 }
 
@@ -42,6 +45,8 @@ export type PreferencesLoader = (db: Kysely<Database>, subjectId: string) => Pro
 
 export interface SubjectContext {
   subjectId: string;
+  /** The subject row's version when this was loaded (see `SubjectTable.version`). */
+  version: number;
   state: 'active' | 'erased' | 'depersonalized';
   jurisdiction: Jurisdiction | null;
   blockedAll: boolean;
@@ -58,7 +63,7 @@ export function retentionKey(purpose: string, category: string): string {
 }
 
 export async function loadSubjectContext(db: Kysely<Database>, subjectId: string, preferences: PreferencesLoader): Promise<SubjectContext | undefined> {
-  const subject = await db.selectFrom('subject').select(['id', 'state', 'jurisdiction']).where('id', '=', subjectId).executeTakeFirst();
+  const subject = await db.selectFrom('subject').select(['id', 'state', 'jurisdiction', 'version']).where('id', '=', subjectId).executeTakeFirst();
   if (!subject) return undefined;
   const [blocks, dues, prefs] = await Promise.all([
     db.selectFrom('data_block').select('categories').where('subject_id', '=', subjectId).where('lifted_at', 'is', null).execute(),
@@ -88,6 +93,7 @@ export async function loadSubjectContext(db: Kysely<Database>, subjectId: string
   }
   return {
     subjectId,
+    version: Number(subject.version),
     state: subject.state as SubjectContext['state'],
     jurisdiction: subject.jurisdiction as Jurisdiction | null,
     blockedAll,
@@ -122,8 +128,11 @@ export class SubjectContextCache {
     return entry.context;
   }
 
+  /** Bumped by `clear`, so a load that began before it is not cached after it either. */
+  private epoch = 0;
+
   generation(subjectId: string): number {
-    return this.generations.get(subjectId) ?? 0;
+    return this.epoch * 2 ** 32 + (this.generations.get(subjectId) ?? 0);
   }
 
   set(subjectId: string, context: SubjectContext | undefined, generation = this.generation(subjectId)): void {
@@ -141,14 +150,15 @@ export class SubjectContextCache {
   invalidate(subjectId: string): void {
     this.entries.delete(subjectId);
     if (this.generations.size >= this.maxEntries) {
-      // Forgetting generations could let a stale load in; forget the loads too.
+      // Forgetting generations could let a stale load in: a new epoch turns those away.
       this.generations.clear();
-      this.entries.clear();
+      this.clear();
     }
-    this.generations.set(subjectId, this.generation(subjectId) + 1);
+    this.generations.set(subjectId, (this.generations.get(subjectId) ?? 0) + 1);
   }
 
   clear(): void {
+    this.epoch++;
     this.entries.clear();
   }
 }

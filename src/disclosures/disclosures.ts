@@ -8,7 +8,9 @@
 import type { Kysely } from 'kysely';
 import type { Clock, IdSource } from '../clock.js';
 import type { PurposeGate } from '../decisions/gate.js';
-import { CustodianError, notFound } from '../errors.js';
+import { denied } from '../decisions/denied.js';
+import type { Subjects } from '../vault/subjects.js';
+import type { UnitOfWorkRunner } from '../store/unit-of-work.js';
 import type { Journal } from '../journal/journal.js';
 import { homeRegion, isCrossBorder } from '../law/transfers.js';
 import type { PolicyVersions } from '../policy/versions.js';
@@ -58,23 +60,44 @@ export interface CrossBorderLine {
   subjects: number;
 }
 
+export interface DisclosuresDeps {
+  store: Store;
+  work: UnitOfWorkRunner;
+  subjects: Subjects;
+  journal: Journal;
+  policies: PolicyVersions;
+  gate: PurposeGate;
+  clock: Clock;
+  ids: IdSource;
+}
+
 export class Disclosures {
-  constructor(
-    private readonly store: Store,
-    private readonly journal: Journal,
-    private readonly policies: PolicyVersions,
-    private readonly gate: PurposeGate,
-    private readonly clock: Clock,
-    private readonly ids: IdSource,
-  ) {}
+  private readonly store: Store;
+  private readonly work: UnitOfWorkRunner;
+  private readonly subjects: Subjects;
+  private readonly journal: Journal;
+  private readonly policies: PolicyVersions;
+  private readonly gate: PurposeGate;
+  private readonly clock: Clock;
+  private readonly ids: IdSource;
+
+  constructor(deps: DisclosuresDeps) {
+    ({ store: this.store, work: this.work, subjects: this.subjects, journal: this.journal, policies: this.policies, gate: this.gate, clock: this.clock, ids: this.ids } = deps);
+  }
 
   async record(input: DisclosureInput, actor: string): Promise<Disclosure> {
     const active = this.policies.active();
-    return this.store.transaction(async (trx) => {
-      const subject = await trx.selectFrom('subject').select('state').where('id', '=', input.subjectId).executeTakeFirst();
-      if (!subject) throw notFound('Subject', 'subjectId');
-      const decision = await this.gate.decide({ subjectId: input.subjectId, purpose: input.purpose, operation: 'transfer', categories: input.categories, recipient: input.recipient }, trx);
-      if (!decision.allow) throw new CustodianError('denied', `Transfer to "${input.recipient}" for "${input.purpose}" is not allowed`, decision.reasons.map((r) => ({ path: r.code, message: r.message })));
+    return this.work.run(async (uow) => {
+      const { trx } = uow;
+      // Shared: disclosures of one subject may run together, a depersonalization waits for them.
+      const subject = await this.subjects.lockAny(uow, input.subjectId, { path: 'subjectId', mode: 'share' });
+      const decision = await this.gate.decide({ subjectId: input.subjectId, purpose: input.purpose, operation: 'transfer', categories: input.categories, recipient: input.recipient }, { trx, subject });
+      if (!decision.allow) {
+        // The recipient is named only when the policy declares it: an undeclared id may be a misplaced value.
+        const recipient = active.index.recipient(input.recipient) ? `"${input.recipient}"` : 'an undeclared recipient';
+        const purpose = active.index.purpose(input.purpose) ? `"${input.purpose}"` : 'an undeclared purpose';
+        throw denied(`Transfer to ${recipient} for ${purpose} is not allowed`, decision.reasons, 'recipient');
+      }
       const recipient = active.index.recipient(input.recipient)!;
       const crossBorder = isCrossBorder(recipient.country, homeRegion(active.index.policy.operator));
       const row: DisclosureTable = {

@@ -20,5 +20,10 @@ export const PROCESSING_OPERATIONS = [
 ] as const;
 export type ProcessingOperation = (typeof PROCESSING_OPERATIONS)[number];
 
-export const JOURNAL_OPERATIONS = [...PROCESSING_OPERATIONS, 'unblocking', 'view', 'decision'] as const;
+/**
+ * What the journal records besides processing: lifting a block, staff views and decisions,
+ * and `publication` — a policy version published, the declaration every later operation
+ * is checked against.
+ */
+export const JOURNAL_OPERATIONS = [...PROCESSING_OPERATIONS, 'unblocking', 'view', 'decision', 'publication'] as const;
 export type JournalOperation = (typeof JOURNAL_OPERATIONS)[number];

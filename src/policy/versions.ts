@@ -5,13 +5,15 @@
  */
 import { createHash } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
+import type { Journal } from '../journal/journal.js';
+import type { UnitOfWork, UnitOfWorkRunner } from '../store/unit-of-work.js';
 import type { Clock } from '../clock.js';
 import { CustodianError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import type { Database, PolicyVersionTable } from '../store/tables.js';
 import { compilePolicy } from './compile.js';
 import { formatDiagnostic } from './diagnostics.js';
-import { diffPolicies } from './diff.js';
+import { diffPolicies, ELEMENT_WIDENINGS } from './diff.js';
 import { indexPolicy, type Policy, type PolicyIndex } from './model.js';
 
 export interface PublishedPolicy {
@@ -35,13 +37,15 @@ export interface PublishResult<T = undefined> {
 
 export interface PublishOptions<T> {
   effectiveAt?: number;
+  /** Who publishes, for the journal (`apikey:<id>`, `cli`); default `system`. */
+  actor?: string;
   /**
-   * Work that must commit or roll back together with the new version — e.g. marking
-   * consents for renewal — run in the publishing transaction after the row is written.
+   * Work that must commit or roll back together with the new version — e.g. enqueueing the
+   * renewal marking — run in the publishing unit of work after the row is written.
    * `previous` is the newest version as the transaction sees it, not the in-memory copy.
-   * It may run more than once (serialization retries): keep its effects inside `trx`.
+   * It may run more than once (serialization retries): keep its effects inside the unit.
    */
-  within?: (trx: Transaction<Database>, previous: PublishedPolicy | undefined, next: PublishedPolicy) => Promise<T>;
+  within?: (uow: UnitOfWork, previous: PublishedPolicy | undefined, next: PublishedPolicy) => Promise<T>;
 }
 
 /**
@@ -51,27 +55,48 @@ export interface PublishOptions<T> {
  */
 const PUBLISH_LOCK = 7_208_311_451;
 
+/** Change events about policy versions (`key`: the version number): other nodes re-read the versions. */
+export const POLICY_TOPIC = 'policy';
+
+export interface PolicyVersionsDeps {
+  store: Store;
+  work: UnitOfWorkRunner;
+  journal: Journal;
+  clock: Clock;
+}
+
 export class PolicyVersions {
   private versions: PublishedPolicy[] = [];
+  private readonly store: Store;
+  private readonly work: UnitOfWorkRunner;
+  private readonly journal: Journal;
+  private readonly clock: Clock;
 
-  constructor(
-    private readonly store: Store,
-    private readonly clock: Clock,
-  ) {}
+  constructor(deps: PolicyVersionsDeps) {
+    ({ store: this.store, work: this.work, journal: this.journal, clock: this.clock } = deps);
+  }
 
   /** Loads all versions into memory (they are small and immutable). */
   async refresh(): Promise<void> {
-    const rows = await this.store.db.selectFrom('policy_version').selectAll().orderBy('number').execute();
-    this.versions = rows.map(toPublished);
+    // Versions never change: read the numbers, and parse only the versions not yet known.
+    const numbers = (await this.store.db.selectFrom('policy_version').select('number').orderBy('number').execute()).map((r) => Number(r.number));
+    const unknown = numbers.filter((n) => !this.byNumber.has(n));
+    const fresh = unknown.length === 0 ? [] : await this.store.db.selectFrom('policy_version').selectAll().where('number', 'in', unknown).execute();
+    const known = new Map(this.byNumber);
+    for (const row of fresh) known.set(Number(row.number), toPublished(row));
+    this.versions = numbers.flatMap((n) => known.get(n) ?? []);
+    this.byNumber = new Map(this.versions.map((v) => [v.number, v]));
     this.floors = renewalFloors(this.versions, this.floors);
   }
 
   private floors = new Map<number, ReadonlyMap<string, number>>();
 
   /**
-   * Per purpose, the newest version up to `version` whose change to it was material for
-   * consent. A consent given under an older notice no longer counts from the moment that
-   * version takes effect — even one given after it was published but before it applied.
+   * Per purpose, the newest version up to `version` whose change to it needs the whole
+   * consent again (a material change that is not an `ELEMENT_WIDENINGS` one). A consent
+   * given under an older notice no longer counts from the moment that version takes effect
+   * — even one given after it was published but before it applied. Element widenings are
+   * judged by the gate, which compares the consent's notice with the one in effect.
    */
   renewalFloor(version: number): ReadonlyMap<string, number> {
     return this.floors.get(version) ?? new Map();
@@ -79,8 +104,10 @@ export class PolicyVersions {
 
   /**
    * Compiles and publishes a policy source. Compile errors reject it with every
-   * diagnostic as a detail; nothing is written. With `within`, that work shares the
-   * transaction that writes the version: both are published, or neither.
+   * diagnostic as a detail; nothing is written. The publication is itself a journal event
+   * (system stream) carrying the version's hash, so the proof that processing was declared
+   * sits inside the chain. With `within`, that work shares the unit of work that writes the
+   * version: both are published, or neither. Other nodes hear of it at once (PostgreSQL).
    *
    * On PostgreSQL the transaction holds the publish lock, so two publishers take turns and
    * work that read the version in effect through `inEffectWithin` commits first.
@@ -106,7 +133,8 @@ export class PolicyVersions {
     const declared = policy.effectiveDate ? Date.parse(policy.effectiveDate) : NaN;
     const effectiveAt = options.effectiveAt ?? (Number.isFinite(declared) && declared > now ? declared : now);
 
-    const outcome = await this.store.transaction(async (trx) => {
+    const outcome = await this.work.run(async (uow) => {
+      const { trx } = uow;
       if (this.store.engine === 'postgres') await sql`select pg_advisory_xact_lock(${PUBLISH_LOCK}::bigint)`.execute(trx);
       const row = await trx.selectFrom('policy_version').selectAll().orderBy('number', 'desc').limit(1).executeTakeFirst();
       const previous = row ? toPublished(row) : undefined;
@@ -116,7 +144,15 @@ export class PolicyVersions {
         .insertInto('policy_version')
         .values({ number: next.number, policy_id: next.policyId, label: next.label, effective_at: effectiveAt, published_at: now, source, compiled, hash })
         .execute();
-      const within = options.within ? await options.within(trx, previous, next) : undefined;
+      await this.journal.append(trx, [
+        {
+          actor: options.actor ?? 'system',
+          operation: 'publication',
+          details: { policyVersion: next.number, policyId: next.policyId, label: next.label, sha256: hash, effectiveAt, previousVersion: previous?.number ?? null },
+        },
+      ]);
+      uow.afterCommit({ topic: POLICY_TOPIC, key: String(next.number) });
+      const within = options.within ? await options.within(uow, previous, next) : undefined;
       return { created: true as const, number: next.number, previous, within };
     });
     await this.refresh();
@@ -130,8 +166,10 @@ export class PolicyVersions {
   }
 
   get(number: number): PublishedPolicy | undefined {
-    return this.versions.find((v) => v.number === number);
+    return this.byNumber.get(number);
   }
+
+  private byNumber = new Map<number, PublishedPolicy>();
 
   async source(number: number): Promise<string | undefined> {
     const row = await this.store.db.selectFrom('policy_version').select('source').where('number', '=', number).executeTakeFirst();
@@ -183,7 +221,7 @@ function renewalFloors(versions: readonly PublishedPolicy[], known: ReadonlyMap<
     else if (previous) {
       const next = new Map(floor);
       for (const change of diffPolicies(previous.index.policy, version.index.policy)) {
-        if (change.kind === 'material' && change.affectsConsents) for (const purpose of change.purposes) next.set(purpose, version.number);
+        if (change.kind === 'material' && change.affectsConsents && !ELEMENT_WIDENINGS.has(change.code)) for (const purpose of change.purposes) next.set(purpose, version.number);
       }
       floor = next;
     }

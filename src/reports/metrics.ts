@@ -35,6 +35,13 @@ function labelKey(labels: Labels): string {
   return `{${keys.map((k) => `${k}="${labels[k].replace(/["\\\n]/g, '_')}"`).join(',')}}`;
 }
 
+/** A gauge read at scrape time (e.g. jobs by state), in the Prometheus text format. */
+export function renderGauge(name: string, help: string, values: readonly { labels: Labels; value: number }[]): string {
+  const lines = [`# HELP ${name} ${help}`, `# TYPE ${name} gauge`];
+  for (const { labels, value } of values) lines.push(`${name}${labelKey(labels)} ${value}`);
+  return `${lines.join('\n')}\n`;
+}
+
 export class Metrics {
   readonly decisions = new Counter('custodian_decisions_total', 'Purpose-gate decisions by purpose, operation and outcome');
   readonly denials = new Counter('custodian_decision_denials_total', 'Deny reasons given by the purpose gate');

@@ -124,6 +124,34 @@ export const foundationMigrations: Record<string, Migration> = {
   },
 };
 
+/** The store's own tables: the job queue; and the subject version writers check caches against. */
+export const storeMigrations: Record<string, Migration> = {
+  '0006_platform': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('job')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('run_at', 'bigint', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('max_attempts', 'integer', (c) => c.notNull())
+        .addColumn('last_error', 'text')
+        .addColumn('idempotency_key', 'text', (c) => c.unique())
+        .addColumn('locked_by', 'text')
+        .addColumn('locked_until', 'bigint')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addColumn('finished_at', 'bigint')
+        .execute();
+      // Claiming reads due pending jobs in run_at order; listing filters by state.
+      await db.schema.createIndex('job_due_idx').on('job').columns(['state', 'run_at']).execute();
+      await db.schema.alterTable('subject').addColumn('version', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    },
+  },
+};
+
 export type Migrations = Readonly<Record<string, Migration>>;
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -20,6 +20,8 @@ export interface Store {
   readonly db: Kysely<Database>;
   /** A human-readable location with credentials removed, safe for logs. */
   readonly description: string;
+  /** Where it is, for connections outside the pool (the PostgreSQL change listener). */
+  readonly location: StoreLocation;
   /**
    * Runs `work` in a transaction, retrying on serialization failures (SQLSTATE 40001 and
    * deadlocks) so distributed Postgres-compatible engines work unchanged.
@@ -56,6 +58,7 @@ export function openStore(location: StoreLocation): Store {
     engine: location.engine,
     db,
     description,
+    location,
     async transaction(work) {
       for (let attempt = 1; ; attempt++) {
         try {

@@ -2,6 +2,7 @@
  * Table shapes as Kysely sees them. Portable across SQLite and PostgreSQL: TEXT ids made
  * by the app, BIGINT epoch-millisecond times, JSON as TEXT, 0/1 integers for booleans.
  */
+import type { Generated, Selectable } from 'kysely';
 
 export interface KeyMaterialTable {
   /** `blind-index`, `journal-signing`, `link-signing`: system keys wrapped by the KEK. */
@@ -23,7 +24,16 @@ export interface SubjectTable {
   wrapped_key: string | null;
   created_at: number;
   updated_at: number;
+  /**
+   * Bumped by every change to what the purpose gate knows of the subject (state, blocks,
+   * consents, objections, residency). A writer holding the subject's lock compares it with
+   * its cached context: a cache from before another node's change is never trusted.
+   */
+  version: Generated<number>;
 }
+
+/** A subject row as read. */
+export type SubjectRow = Selectable<SubjectTable>;
 
 export interface SubjectIdentifierTable {
   id: string;
@@ -134,6 +144,25 @@ export interface PolicyVersionTable {
   hash: string;
 }
 
+/** The job queue (see `jobs.ts`). `payload` is JSON without personal-data values. */
+export interface JobTable {
+  id: string;
+  kind: string;
+  payload: string;
+  /** pending | running | done | failed */
+  state: string;
+  run_at: number;
+  attempts: number;
+  max_attempts: number;
+  last_error: string | null;
+  idempotency_key: string | null;
+  locked_by: string | null;
+  locked_until: number | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
 /**
  * Every table. Features add theirs with `declare module '../store/tables.js'` (declaration
  * merging), so the store knows no feature.
@@ -150,5 +179,6 @@ export interface Database {
   journal_checkpoint: JournalCheckpointTable;
   api_key: ApiKeyTable;
   policy_version: PolicyVersionTable;
+  job: JobTable;
 }
 

@@ -12,13 +12,12 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Clock, IdSource } from '../clock.js';
 import { open, valueContext } from '../crypto/envelope.js';
-import type { KeyService } from '../crypto/keys.js';
-import type { PurposeGate } from '../decisions/gate.js';
-import { CustodianError, notFound } from '../errors.js';
+import { CustodianError } from '../errors.js';
 import type { Journal } from '../journal/journal.js';
 import type { DataCategory } from '../policy/model.js';
 import type { PolicyVersions } from '../policy/versions.js';
-import type { Store } from '../store/store.js';
+import type { UnitOfWorkRunner } from '../store/unit-of-work.js';
+import type { Subjects } from './subjects.js';
 import { IDENTIFIER_CATEGORY } from './identifiers.js';
 
 export const TRANSFORMS = ['year', 'age-band', 'city', 'suppress', 'hash'] as const;
@@ -76,29 +75,30 @@ export interface DepersonalizeRequest {
   transforms?: Record<string, Transform>;
 }
 
+export interface DepersonalizerDeps {
+  work: UnitOfWorkRunner;
+  subjects: Subjects;
+  journal: Journal;
+  policies: PolicyVersions;
+  clock: Clock;
+  ids: IdSource;
+}
+
 export class Depersonalizer {
-  constructor(
-    private readonly store: Store,
-    private readonly keys: KeyService,
-    private readonly journal: Journal,
-    private readonly policies: PolicyVersions,
-    private readonly gate: PurposeGate,
-    private readonly clock: Clock,
-    private readonly ids: IdSource,
-  ) {}
+  constructor(private readonly deps: DepersonalizerDeps) {}
 
   async depersonalize(subjectId: string, request: DepersonalizeRequest, actor: string): Promise<{ items: number; wholeSubject: boolean; transforms: Record<string, Transform> }> {
-    const index = this.policies.active().index;
+    const { work, subjects, journal, policies, clock, ids } = this.deps;
+    const index = policies.active().index;
     const bad = Object.entries(request.transforms ?? {}).filter(([, t]) => !(TRANSFORMS as readonly string[]).includes(t));
     if (bad.length > 0) throw new CustodianError('validation_failed', 'Unknown transform', bad.map(([c]) => ({ path: `transforms.${c}`, message: `must be one of ${TRANSFORMS.join(', ')}` })));
     const wholeSubject = !request.itemIds && !request.categories;
-    const now = this.clock.now();
+    const now = clock.now();
     const batchKey = randomBytes(32);
 
-    const result = await this.store.transaction(async (trx) => {
-      const subject = await trx.selectFrom('subject').selectAll().where('id', '=', subjectId).executeTakeFirst();
-      if (!subject) throw notFound('Subject', 'id');
-      if (subject.state !== 'active' || !subject.wrapped_key || !subject.kek_id) throw new CustodianError('subject_not_active', `The subject is ${subject.state}`);
+    const result = await work.run(async (uow) => {
+      const { trx } = uow;
+      const subject = await subjects.lock(uow, subjectId);
       let query = trx.selectFrom('data_item').selectAll().where('subject_id', '=', subjectId).where('state', '=', 'active');
       if (request.itemIds) query = query.where('id', 'in', request.itemIds.length > 0 ? request.itemIds : ['']);
       if (request.categories) query = query.where('category', 'in', request.categories.length > 0 ? request.categories : ['']);
@@ -118,10 +118,14 @@ export class Depersonalizer {
         throw new CustodianError(
           'denied',
           'Blocked data cannot be depersonalized until the block is lifted',
-          blocking.map((b) => (b.categories === null ? { path: 'subject_blocked', message: 'the subject’s data is blocked' } : { path: 'category_blocked', message: `blocked categories: ${(JSON.parse(b.categories) as string[]).join(', ')}` })),
+          blocking.map((b) =>
+            b.categories === null
+              ? { path: 'id', code: 'subject_blocked', message: 'the subject’s data is blocked' }
+              : { path: request.categories ? 'categories' : 'itemIds', code: 'category_blocked', message: `blocked categories: ${(JSON.parse(b.categories) as string[]).join(', ')}` },
+          ),
         );
       }
-      const key = this.keys.subjectKey(subjectId, { kekId: subject.kek_id, wrapped: subject.wrapped_key });
+      const key = subjects.key(subject);
       const used: Record<string, Transform> = {};
       const records = rows.map((row) => {
         const category = index.category(row.category) ?? { id: row.category, identifier: false, special: false };
@@ -129,7 +133,7 @@ export class Depersonalizer {
         used[row.category] = transform;
         const value = JSON.parse(open(key, row.value_enc, valueContext(subjectId, row.id, row.category)).toString('utf8'));
         return {
-          id: this.ids.next(),
+          id: ids.next(),
           category: row.category,
           value: JSON.stringify(applyTransform(transform, value, now, batchKey)),
           transform,
@@ -151,7 +155,8 @@ export class Depersonalizer {
         await trx.deleteFrom('subject_identifier').where('subject_id', '=', subjectId).execute();
         await trx.updateTable('subject').set({ state: 'depersonalized', wrapped_key: null, kek_id: null, updated_at: now }).where('id', '=', subjectId).execute();
       }
-      await this.journal.append(trx, [
+      await subjects.changed(uow, subjectId);
+      await journal.append(trx, [
         {
           actor,
           operation: 'depersonalization',
@@ -163,7 +168,6 @@ export class Depersonalizer {
       return { items: rows.length, wholeSubject, transforms: used };
     });
     batchKey.fill(0);
-    this.gate.invalidate(subjectId);
     return result;
   }
 }

@@ -2,7 +2,6 @@
  * The vault: data subjects, their identifiers and their personal data, encrypted with the
  * subject's own key and journaled in the same transaction as every change.
  */
-import type { Transaction } from 'kysely';
 import type { Clock, IdSource } from '../clock.js';
 import { open, seal, valueContext } from '../crypto/envelope.js';
 import type { KeyService } from '../crypto/keys.js';
@@ -12,9 +11,12 @@ import { addDuration } from '../law/duration.js';
 import type { DataSource, Jurisdiction, Locale, PolicyIndex, ProcessingOperation, Purpose } from '../policy/model.js';
 import type { PolicyVersions } from '../policy/versions.js';
 import type { Store } from '../store/store.js';
-import type { DataItemTable, Database, SubjectTable } from '../store/tables.js';
+import type { DataItemTable } from '../store/tables.js';
+import type { UnitOfWorkRunner } from '../store/unit-of-work.js';
+import { type ActiveSubject, isActive, type Subjects } from './subjects.js';
 import type { PurposeGate } from '../decisions/gate.js';
 import type { Reason } from '../decisions/reasons.js';
+import { denied } from '../decisions/denied.js';
 import { IDENTIFIER_CATEGORY, type IdentifierType, normalizeIdentifier } from './identifiers.js';
 
 /** A personal-data value as the API carries it. Stored encrypted as JSON. */
@@ -74,16 +76,32 @@ export interface SubjectSummary {
   createdAt: number;
 }
 
+export interface VaultDeps {
+  store: Store;
+  work: UnitOfWorkRunner;
+  subjects: Subjects;
+  keys: KeyService;
+  journal: Journal;
+  policies: PolicyVersions;
+  gate: PurposeGate;
+  clock: Clock;
+  ids: IdSource;
+}
+
 export class Vault {
-  constructor(
-    private readonly store: Store,
-    private readonly keys: KeyService,
-    private readonly journal: Journal,
-    private readonly policies: PolicyVersions,
-    private readonly gate: PurposeGate,
-    private readonly clock: Clock,
-    private readonly ids: IdSource,
-  ) {}
+  private readonly store: Store;
+  private readonly work: UnitOfWorkRunner;
+  private readonly subjects: Subjects;
+  private readonly keys: KeyService;
+  private readonly journal: Journal;
+  private readonly policies: PolicyVersions;
+  private readonly gate: PurposeGate;
+  private readonly clock: Clock;
+  private readonly ids: IdSource;
+
+  constructor(deps: VaultDeps) {
+    ({ store: this.store, work: this.work, subjects: this.subjects, keys: this.keys, journal: this.journal, policies: this.policies, gate: this.gate, clock: this.clock, ids: this.ids } = deps);
+  }
 
   /**
    * Finds the subject holding any of these identifiers, or creates one. Identifiers not yet
@@ -103,7 +121,8 @@ export class Vault {
   }
 
   private async upsertIndexed(input: SubjectInput, indexed: (IdentifierInput & { blindIndex: string })[], actor: string): Promise<{ id: string; created: boolean }> {
-    return this.store.transaction(async (trx) => {
+    return this.work.run(async (uow) => {
+      const { trx } = uow;
       const matches = await trx
         .selectFrom('subject_identifier')
         .select(['subject_id', 'type', 'blind_index'])
@@ -114,16 +133,16 @@ export class Vault {
         throw new CustodianError('conflict', 'The identifiers belong to different subjects', [{ path: 'identifiers', message: 'identifiers match more than one subject' }]);
       }
       const now = this.clock.now();
-      let subject: SubjectTable;
+      let subject: ActiveSubject;
       let created = false;
       if (owners.length === 1) {
-        subject = await trx.selectFrom('subject').selectAll().where('id', '=', owners[0]).executeTakeFirstOrThrow();
-        if (subject.state !== 'active') throw new CustodianError('subject_not_active', `The subject is ${subject.state}`);
+        // Locked before anything is linked: a depersonalization that won the race is seen here.
+        subject = await this.subjects.lock(uow, owners[0], { path: 'identifiers' });
       } else {
         const id = this.ids.next();
         await this.store.lockKeyring(trx, 'shared');
         const key = this.keys.newSubjectKey(id);
-        subject = { id, state: 'active', jurisdiction: input.jurisdiction ?? null, locale: input.locale ?? null, kek_id: key.kekId, wrapped_key: key.wrapped, created_at: now, updated_at: now };
+        subject = { id, state: 'active', jurisdiction: input.jurisdiction ?? null, locale: input.locale ?? null, kek_id: key.kekId, wrapped_key: key.wrapped, created_at: now, updated_at: now, version: 0 };
         await trx.insertInto('subject').values(subject).execute();
         created = true;
       }
@@ -133,12 +152,12 @@ export class Vault {
         // New identifiers are collection too, which a block of the subject or their category stops.
         const blocks = await trx.selectFrom('data_block').select('categories').where('subject_id', '=', subject.id).where('lifted_at', 'is', null).execute();
         const blockedCategories = new Set(blocks.flatMap((b) => (b.categories ? (JSON.parse(b.categories) as string[]) : [])));
-        if (blocks.some((b) => b.categories === null)) throw new CustodianError('denied', 'The subject is blocked: no identifiers can be added', [{ path: 'subject_blocked', message: 'the subject’s data is blocked' }]);
-        const refused = fresh.filter((i) => blockedCategories.has(IDENTIFIER_CATEGORY[i.type]));
-        if (refused.length > 0) throw new CustodianError('denied', 'Some identifiers are in blocked categories', refused.map((i) => ({ path: 'category_blocked', message: `${IDENTIFIER_CATEGORY[i.type]} is blocked` })));
+        if (blocks.some((b) => b.categories === null)) throw new CustodianError('denied', 'The subject is blocked: no identifiers can be added', [{ path: 'identifiers', code: 'subject_blocked', message: 'the subject’s data is blocked' }]);
+        const refused = indexed.map((i, n) => ({ i, n })).filter(({ i }) => fresh.includes(i) && blockedCategories.has(IDENTIFIER_CATEGORY[i.type]));
+        if (refused.length > 0) throw new CustodianError('denied', 'Some identifiers are in blocked categories', refused.map(({ i, n }) => ({ path: `identifiers[${n}]`, code: 'category_blocked', message: `${IDENTIFIER_CATEGORY[i.type]} is blocked` })));
       }
       if (fresh.length > 0) {
-        const key = this.subjectKey(subject);
+        const key = this.subjects.key(subject);
         await trx
           .insertInto('subject_identifier')
           .values(
@@ -166,12 +185,13 @@ export class Vault {
   async updateSubject(id: string, changes: { jurisdiction?: Jurisdiction | null; locale?: Locale | null }, actor: string): Promise<SubjectSummary> {
     const fields = Object.keys(changes).filter((k) => changes[k as keyof typeof changes] !== undefined);
     if (fields.length === 0) throw new CustodianError('validation_failed', 'Nothing to change', [{ path: '', message: 'give jurisdiction and/or locale' }]);
-    await this.store.transaction(async (trx) => {
-      await this.activeSubject(trx, id);
-      await trx.updateTable('subject').set({ ...changes, updated_at: this.clock.now() }).where('id', '=', id).execute();
-      await this.journal.append(trx, [{ actor, operation: 'clarification', subjectId: id, categories: [], details: { kind: 'subject', fields } }]);
+    await this.work.run(async (uow) => {
+      await this.subjects.lock(uow, id);
+      await uow.trx.updateTable('subject').set({ ...changes, updated_at: this.clock.now() }).where('id', '=', id).execute();
+      // Residency decides which law's rules the gate applies.
+      await this.subjects.changed(uow, id);
+      await this.journal.append(uow.trx, [{ actor, operation: 'clarification', subjectId: id, categories: [], details: { kind: 'subject', fields } }]);
     });
-    this.gate.invalidate(id);
     return this.getSubject(id);
   }
 
@@ -190,16 +210,23 @@ export class Vault {
     const problems = items.flatMap((item, i) => checkItem(active.index, item, `items[${i}]`, 'collection'));
     if (problems.length > 0) throw new CustodianError(problems[0].code, problems[0].message, problems.map(({ path, message }) => ({ path, message })));
 
-    const result = await this.store.transaction(async (trx) => {
-      const subject = await this.activeSubject(trx, subjectId);
+    const result = await this.work.run(async (uow) => {
+      const { trx } = uow;
+      // Locked first: nothing (a depersonalization, a block on another node) lands between the decision and the commit.
+      const subject = await this.subjects.lock(uow, subjectId);
       // Collection is processing too: no consent, a block or a residency rule stops it.
-      const byPurposeInput = new Map<string, Set<string>>();
-      for (const item of items) byPurposeInput.set(item.purpose, (byPurposeInput.get(item.purpose) ?? new Set()).add(item.category));
-      for (const [purpose, categories] of byPurposeInput) {
-        const decision = await this.gate.decide({ subjectId, purpose, operation: 'collection', categories: [...categories] }, trx);
-        if (!decision.allow) throw new CustodianError('denied', `Collection for "${purpose}" is not allowed`, decision.reasons.map((r) => ({ path: r.code, message: r.message })));
+      const asked = new Map<string, { purpose: string; source: DataSource; categories: Set<string> }>();
+      for (const item of items) {
+        const key = `${item.purpose}\u0000${item.source}`;
+        const entry = asked.get(key) ?? { purpose: item.purpose, source: item.source, categories: new Set<string>() };
+        entry.categories.add(item.category);
+        asked.set(key, entry);
       }
-      const key = this.subjectKey(subject);
+      for (const { purpose, source, categories } of asked.values()) {
+        const decision = await this.gate.decide({ subjectId, purpose, operation: 'collection', categories: [...categories], source }, { trx, subject });
+        if (!decision.allow) throw denied(`Collection for "${purpose}" is not allowed`, decision.reasons, 'items');
+      }
+      const key = this.subjects.key(subject);
       const now = this.clock.now();
       const rows = items.map((item) => {
         const id = this.ids.next();
@@ -252,8 +279,10 @@ export class Vault {
     if (!purpose) throw new CustodianError('purpose_not_declared', `The purpose is not declared in policy version ${active.number}`, [{ path: 'purpose', message: 'purpose is not declared' }]);
     const operation: ProcessingOperation = purpose.operations.includes('extraction') ? 'extraction' : 'use';
 
-    return this.store.transaction(async (trx) => {
-      const subject = await this.activeSubject(trx, subjectId);
+    return this.work.run(async (uow) => {
+      const { trx } = uow;
+      const subject = await this.subjects.lock(uow, subjectId, { mode: 'share' });
+      const within = { trx, subject };
       const rows = (
         await trx
           .selectFrom('data_item')
@@ -266,21 +295,21 @@ export class Vault {
           .execute()
       ).filter((r) => (JSON.parse(r.purposes) as string[]).includes(purposeId));
       const categories = [...new Set(rows.map((r) => r.category))];
-      const decision = await this.gate.decide({ subjectId, purpose: purposeId, operation, categories }, trx);
+      const decision = await this.gate.decide({ subjectId, purpose: purposeId, operation, categories }, within);
       let released = categories;
       const withheld: { category: string; reasons: Reason[] }[] = [];
       if (!decision.allow) {
-        const perCategory = await Promise.all(categories.map(async (category) => ({ category, decision: await this.gate.decide({ subjectId, purpose: purposeId, operation, categories: [category] }, trx) })));
+        const perCategory = await Promise.all(categories.map(async (category) => ({ category, decision: await this.gate.decide({ subjectId, purpose: purposeId, operation, categories: [category] }, within) })));
         released = perCategory.filter((c) => c.decision.allow).map((c) => c.category);
         withheld.push(...perCategory.filter((c) => !c.decision.allow).map((c) => ({ category: c.category, reasons: c.decision.reasons })));
-        const subjectLevel = (await this.gate.decide({ subjectId, purpose: purposeId, operation, categories: [] }, trx)).allow;
+        const subjectLevel = (await this.gate.decide({ subjectId, purpose: purposeId, operation, categories: [] }, within)).allow;
         if (!subjectLevel || released.length === 0) {
-          throw new CustodianError('denied', `Processing for "${purposeId}" is not allowed`, decision.reasons.map((r) => ({ path: r.code, message: r.message })));
+          throw denied(`Processing for "${purposeId}" is not allowed`, decision.reasons, 'purpose');
         }
       }
       const releasedRows = rows.filter((r) => released.includes(r.category));
       if (releasedRows.length === 0) return { items: [], withheld };
-      const key = this.subjectKey(subject);
+      const key = this.subjects.key(subject);
       await this.journal.append(trx, [
         {
           actor,
@@ -302,24 +331,21 @@ export class Vault {
    * on blocked data too (blocking while accuracy is disputed is exactly when it is needed).
    */
   async rectify(subjectId: string, itemId: string, value: DataValue, actor: string): Promise<DataItem> {
-    const result = await this.store.transaction(async (trx) => {
-      const subject = await this.activeSubject(trx, subjectId);
-      let query = trx.selectFrom('data_item').selectAll().where('id', '=', itemId).where('subject_id', '=', subjectId);
-      // Concurrent corrections of one item must each see the other's revision.
-      if (this.store.engine === 'postgres') query = query.forUpdate();
-      const row = await query.executeTakeFirst();
+    return this.work.run(async (uow) => {
+      const { trx } = uow;
+      // The subject's lock also orders concurrent corrections of one item: each sees the other's revision.
+      const subject = await this.subjects.lock(uow, subjectId);
+      const row = await trx.selectFrom('data_item').selectAll().where('id', '=', itemId).where('subject_id', '=', subjectId).executeTakeFirst();
       if (!row) throw notFound('Data item', 'itemId');
       if (row.state !== 'active') throw new CustodianError('conflict', `The item is ${row.state} and cannot be changed`, [{ path: 'itemId', message: `item is ${row.state}` }]);
       const purposes = JSON.parse(row.purposes) as string[];
-      const key = this.subjectKey(subject);
+      const key = this.subjects.key(subject);
       const now = this.clock.now();
       const updated = { ...row, value_enc: seal(key, Buffer.from(JSON.stringify(value)), valueContext(subjectId, itemId, row.category)), updated_at: now, revision: Number(row.revision) + 1 };
       await trx.updateTable('data_item').set({ value_enc: updated.value_enc, updated_at: now, revision: updated.revision }).where('id', '=', itemId).execute();
       await this.journal.append(trx, [{ actor, operation: 'clarification', subjectId, purpose: purposes[0], categories: [row.category], details: { item: itemId, revision: updated.revision } }]);
       return toDataItem(updated, value);
     });
-    this.gate.invalidate(subjectId);
-    return result;
   }
 
   /**
@@ -330,9 +356,10 @@ export class Vault {
    * @example const to = await vault.mailRecipient(subjectId, { purpose: null, reason: 'consent-renewal' }, 'system:mail');
    */
   async mailRecipient(subjectId: string, use: { purpose: string | null; reason: string }, actor: string): Promise<{ address: string; locale: Locale | null } | undefined> {
-    return this.store.transaction(async (trx) => {
-      const subject = await trx.selectFrom('subject').selectAll().where('id', '=', subjectId).executeTakeFirst();
-      if (!subject || subject.state !== 'active' || !subject.wrapped_key || !subject.kek_id) return undefined;
+    return this.work.run(async (uow) => {
+      const { trx } = uow;
+      const subject = await uow.lockSubject(subjectId, 'share');
+      if (!subject || !isActive(subject)) return undefined;
       const identifier = await trx
         .selectFrom('subject_identifier')
         .selectAll()
@@ -343,7 +370,7 @@ export class Vault {
         .limit(1)
         .executeTakeFirst();
       if (!identifier) return undefined;
-      const address = open(this.subjectKey(subject), identifier.value_enc, valueContext(subjectId, identifier.id, 'identifier:email')).toString('utf8');
+      const address = open(this.subjects.key(subject), identifier.value_enc, valueContext(subjectId, identifier.id, 'identifier:email')).toString('utf8');
       await this.journal.append(trx, [{ actor, operation: 'extraction', subjectId, purpose: use.purpose, categories: [IDENTIFIER_CATEGORY.email], details: { record: 'identifier', output: 'mail', reason: use.reason } }]);
       return { address, locale: (subject.locale as Locale | null) ?? null };
     });
@@ -365,16 +392,6 @@ export class Vault {
     return [...seen.values()];
   }
 
-  private async activeSubject(trx: Transaction<Database>, subjectId: string): Promise<SubjectTable> {
-    const subject = await trx.selectFrom('subject').selectAll().where('id', '=', subjectId).executeTakeFirst();
-    if (!subject) throw notFound('Subject', 'id');
-    if (subject.state !== 'active' || !subject.wrapped_key || !subject.kek_id) throw new CustodianError('subject_not_active', `The subject is ${subject.state}`);
-    return subject;
-  }
-
-  private subjectKey(subject: SubjectTable): Buffer {
-    return this.keys.subjectKey(subject.id, { kekId: subject.kek_id!, wrapped: subject.wrapped_key! });
-  }
 }
 
 function isUniqueViolation(error: unknown): boolean {

@@ -242,7 +242,7 @@ for (const engine of ENGINES) {
       assert.equal(published.version.number, 2);
 
       const seen = changed.length;
-      const marking = await consents.markRenewalNeeded(store.db, 1, 2, ['newsletter']);
+      const marking = await consents.markRenewalNeeded(1, 2, ['newsletter']);
       assert.ok(marking.marked >= 2);
       assert.ok(marking.subjectIds.includes(a) && marking.subjectIds.includes(b) && !marking.subjectIds.includes(c));
       assert.ok(changed.slice(seen).includes(a), 'the gate is told');
@@ -269,7 +269,7 @@ for (const engine of ENGINES) {
       await consents.record(a, kzConsent('newsletter', { validity: 'P2Y', notice: { policyVersion: 2, locale: 'ru', text: NOTICE_TEXT } }), ACTOR);
       const after = await consents.renewals({ purpose: 'newsletter' });
       assert.ok(!after.items.some((item) => item.subjectId === a));
-      const again = await store.transaction((trx) => consents.markRenewalNeeded(trx, 1, 2, ['newsletter']));
+      const again = await consents.markRenewalNeeded(1, 2, ['newsletter']);
       assert.deepEqual(again, { marked: 0, subjectIds: [] });
 
       const paged = await consents.renewals({ purpose: 'newsletter', limit: 1 });
@@ -447,7 +447,7 @@ for (const engine of ENGINES) {
     });
 
     it('retries a marking that hits a serialization failure', async () => {
-      const { store, keys, journal, policies, clock, ids } = t.custodian;
+      const { store, work, subjects, keys, journal, policies, clock, ids } = t.custodian;
       const id = await newSubject(t.custodian, 'retry@example.kz');
       const active = policies.active().number;
       await t.custodian.consents.record(id, kzConsent('wellness', { validity: 'P6M', categories: ['user.name', 'user.health_and_medical'], notice: { policyVersion: active, locale: 'ru', text: NOTICE_TEXT } }), ACTOR);
@@ -456,8 +456,8 @@ for (const engine of ENGINES) {
         append: ((trx, entries) =>
           failures-- > 0 ? Promise.reject(Object.assign(new Error('could not serialize access due to concurrent update'), { code: '40001' })) : journal.append(trx, entries)) as Journal['append'],
       });
-      const consents = new Consents({ store, keys, journal: flaky, policies, clock, ids });
-      const marking = await consents.markRenewalNeeded(store.db, active, active + 1, ['wellness']);
+      const consents = new Consents({ store, work, subjects, keys, journal: flaky, policies, clock, ids });
+      const marking = await consents.markRenewalNeeded(active, active + 1, ['wellness']);
       assert.deepEqual(marking.subjectIds, [id]);
       assert.equal(failures, -1, 'the failed attempt was retried');
       const prefs = await consents.subjectPreferences(store.db, id);

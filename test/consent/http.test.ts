@@ -135,7 +135,7 @@ for (const engine of ENGINES) {
     it('lists renewals after a material change', async () => {
       const id = await newSubject(t.custodian, 'renewal-route@example.kz');
       await give(id, marketing());
-      const marking = await t.custodian.consents.markRenewalNeeded(t.custodian.store.db, 1, 2, ['marketing']);
+      const marking = await t.custodian.consents.markRenewalNeeded(1, 2, ['marketing']);
       assert.ok(marking.subjectIds.includes(id));
       const res = await app.inject({ method: 'GET', url: '/v1/consents/renewals?purpose=marketing', headers: auth(reader) });
       assert.equal(res.statusCode, 200, res.body);
@@ -215,8 +215,8 @@ for (const engine of ENGINES) {
       });
 
       it('makes absolute links under the configured public URL', async () => {
-        const { store, keys, journal, policies, clock, ids } = t.custodian;
-        const consents = new Consents({ store, keys, journal, policies, clock, ids, publicUrl: 'https://privacy.example/' });
+        const { store, work, subjects, keys, journal, policies, clock, ids } = t.custodian;
+        const consents = new Consents({ store, work, subjects, keys, journal, policies, clock, ids, publicUrl: 'https://privacy.example/' });
         const id = await newSubject(t.custodian, 'unsub-public@example.kz');
         const link = consents.unsubscribeLink(id, 'marketing');
         assert.match(link, /^https:\/\/privacy\.example\/unsubscribe\?token=[\w-]+\.[\w-]+$/);

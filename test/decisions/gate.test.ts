@@ -24,6 +24,7 @@ function context(overrides: Partial<SubjectContext> & { prefs?: Partial<Preferen
   const { prefs, ...rest } = overrides;
   return {
     subjectId: 's-1',
+    version: 0,
     state: 'active',
     jurisdiction: null,
     blockedAll: false,
@@ -65,7 +66,7 @@ describe('purpose gate', () => {
 
   it('denies an undeclared purpose, an operation the purpose does not allow, and a category it does not declare', () => {
     assert.deepEqual(codes({ purpose: 'profiling' }), ['purpose_not_declared']);
-    assert.deepEqual(codes({ purpose: 'analytics', operation: 'destruction', categories: ['user.device.cookie_id'] }, context({ prefs: { consents: new Map([['analytics', given()]]) } })), ['operation_not_allowed']);
+    assert.deepEqual(codes({ purpose: 'analytics', operation: 'extraction', categories: ['user.device.cookie_id'] }, context({ prefs: { consents: new Map([['analytics', given()]]) } })), ['operation_not_allowed']);
     assert.deepEqual(codes({ categories: ['user.name', 'user.device.cookie_id'] }), ['category_not_declared_for_purpose']);
   });
 
@@ -95,7 +96,99 @@ describe('purpose gate', () => {
       assert.deepEqual(codes(marketing, withConsent(given({ state: 'withdrawn' }))), ['consent_withdrawn']);
       assert.deepEqual(codes(marketing, withConsent(given({ state: 'expired' }))), ['consent_expired']);
       assert.deepEqual(codes(marketing, withConsent(given({ validUntil: NOW - DAY }))), ['consent_expired']);
-      assert.deepEqual(codes(marketing, withConsent(given({ state: 'renewal-needed' }))), ['consent_renewal_needed']);
+      // A marking for renewal alone does not stop what the consent's notice covered…
+      assert.equal(decide(marketing, withConsent(given({ state: 'renewal-needed' }))).allow, true);
+      // …a change that needs the whole consent again does, and so does an unknown notice.
+      const floor = new Map([['marketing', 7]]);
+      assert.deepEqual(evaluate(indexPolicy(POLICY), 7, { subjectId: 's-1', operation: 'use', ...marketing }, withConsent(given({ state: 'renewal-needed', policyVersion: 6 })), NOW, floor).reasons.map((r) => r.code), ['consent_renewal_needed']);
+      assert.deepEqual(evaluate(indexPolicy(POLICY), 7, { subjectId: 's-1', operation: 'use', ...marketing }, withConsent(given({ state: 'renewal-needed', policyVersion: 0 })), NOW, new Map(), () => undefined).reasons.map((r) => r.code), ['consent_renewal_needed']);
+    });
+
+    it('always allows destruction, deletion and depersonalization once consent has ended: only a block stops them', () => {
+      const ended = [undefined, given({ state: 'withdrawn' }), given({ state: 'expired' }), given({ validUntil: NOW - DAY }), given({ state: 'refused' }), given({ state: 'renewal-needed', policyVersion: 0 })];
+      for (const consent of ended) {
+        const ctx = context({ prefs: { consents: consent ? new Map([['marketing', consent]]) : new Map(), objections: new Set(['marketing']) } });
+        for (const operation of ['destruction', 'deletion', 'depersonalization'] as const) {
+          const d = decide({ ...marketing, operation }, ctx);
+          assert.equal(d.allow, true, `${operation} with consent ${consent?.state ?? 'missing'}: ${JSON.stringify(d.reasons)}`);
+          assert.deepEqual(d.reasons.map((r) => r.code), ['obligation_to_erase']);
+        }
+      }
+      // Even where the purpose forgot to list the operation, or no law gives it a basis.
+      const bare = withPolicy((p) => {
+        p.purposes[1].operations = ['collection', 'storage', 'use'];
+        p.purposes[1].legalBasis = {};
+      });
+      assert.equal(decide({ ...marketing, operation: 'depersonalization' }, withConsent(given({ state: 'withdrawn' })), bare).allow, true);
+      assert.deepEqual(codes({ ...marketing, operation: 'destruction' }, context({ blockedAll: true })), ['subject_blocked']);
+    });
+
+    describe('a consent covers what its notice said', () => {
+      // Version 6 is the fixture; version 7 widens it by one element at a time.
+      const v6 = indexPolicy(POLICY);
+      const notices = (v7: Policy) => ({ current: indexPolicy(v7), of: (n: number) => (n === 6 ? v6 : undefined) });
+      const run = (v7: Policy, request: Partial<DecisionRequest>, consent: ConsentFacts) => {
+        const { current, of } = notices(v7);
+        const purpose = request.purpose ?? 'marketing';
+        return evaluate(current, 7, { subjectId: 's-1', operation: 'use', categories: [], ...request, purpose }, context({ prefs: { consents: new Map([[purpose, consent]]) } }), NOW, new Map(), of);
+      };
+      const under6 = given({ policyVersion: 6, state: 'renewal-needed' });
+
+      it('a new recipient waits for renewal; every other use of the purpose goes on', () => {
+        const v7 = withPolicy((p) => {
+          p.recipients.push({ ...structuredClone(p.recipients[0]), id: 'kz-mailer', purposes: ['marketing'], categories: ['user.contact.email'] });
+          p.purposes[1].operations.push('transfer');
+          p.purposes[1].recipients.push('kz-mailer');
+        });
+        assert.equal(run(v7, { categories: ['user.contact.email'] }, under6).allow, true, 'use of the old categories stays allowed');
+        const transfer = run(v7, { operation: 'transfer', recipient: 'kz-mailer', categories: ['user.contact.email'] }, under6);
+        assert.deepEqual(transfer.reasons.map((r) => r.code), ['consent_renewal_needed', 'consent_renewal_needed']);
+        assert.match(transfer.reasons.map((r) => r.message).join(' '), /recipient "kz-mailer" was added/);
+        assert.equal(run(v7, { operation: 'transfer', recipient: 'kz-mailer', categories: ['user.contact.email'] }, given({ policyVersion: 7 })).allow, true, 'a consent under the new notice covers it');
+      });
+
+      it('a new category waits for renewal; uses of the old categories stay allowed', () => {
+        const v7 = withPolicy((p) => p.purposes[1].categories.push('user.contact.phone_number'));
+        assert.equal(run(v7, { categories: ['user.contact.email'] }, under6).allow, true);
+        const phone = run(v7, { categories: ['user.contact.email', 'user.contact.phone_number'] }, under6);
+        assert.deepEqual(phone.reasons.map((r) => r.code), ['consent_renewal_needed']);
+        assert.match(phone.reasons[0].message, /"user.contact.phone_number" was added/);
+      });
+
+      it('a new source waits for renewal of collection from it', () => {
+        const v7 = withPolicy((p) => {
+          p.purposes[1].sources = ['direct', 'third-party'];
+        });
+        const v6WithDirect = withPolicy((p) => {
+          p.purposes[1].sources = ['direct'];
+        });
+        const of = (n: number) => (n === 6 ? indexPolicy(v6WithDirect) : undefined);
+        const collect = (source: 'direct' | 'third-party') =>
+          evaluate(indexPolicy(v7), 7, { subjectId: 's-1', purpose: 'marketing', operation: 'collection', categories: ['user.contact.email'], source }, context({ prefs: { consents: new Map([['marketing', under6]]) } }), NOW, new Map(), of);
+        assert.equal(collect('direct').allow, true);
+        assert.deepEqual(collect('third-party').reasons.map((r) => r.code), ['consent_renewal_needed']);
+      });
+
+      it('a recipient moved abroad or turned third party waits for renewal of transfers to it', () => {
+        const abroad = withPolicy((p) => {
+          p.recipients[0].country = 'US';
+          p.recipients[0].safeguard = 'scc';
+        });
+        const ordersConsent = given({ policyVersion: 6 });
+        const orders = (v7: Policy) => {
+          const consentBased = structuredClone(v7);
+          consentBased.purposes[0].legalBasis = { kz: 'consent', gdpr: 'consent', ccpa: 'consent' } as Policy['purposes'][number]['legalBasis'];
+          const before = structuredClone(POLICY);
+          before.purposes[0].legalBasis = consentBased.purposes[0].legalBasis;
+          return evaluate(indexPolicy(consentBased), 7, { subjectId: 's-1', purpose: 'orders', operation: 'transfer', recipient: 'courier', categories: ['user.name'] }, context({ prefs: { consents: new Map([['orders', { ...ordersConsent, scope: { thirdParties: true, crossBorder: true, publicDissemination: false }, separate: { thirdParties: true, crossBorder: true, publicDissemination: false } }]]) } }), NOW, new Map(), (n) => (n === 6 ? indexPolicy(before) : undefined));
+        };
+        assert.ok(orders(abroad).reasons.some((r) => r.code === 'consent_renewal_needed' && /transfers to "courier" in US were added/.test(r.message)), JSON.stringify(orders(abroad).reasons));
+        const thirdParty = withPolicy((p) => {
+          p.recipients[0].kind = 'third-party';
+        });
+        assert.ok(orders(thirdParty).reasons.some((r) => r.code === 'consent_renewal_needed' && /became a third-party/.test(r.message)), JSON.stringify(orders(thirdParty).reasons));
+        assert.equal(orders(structuredClone(POLICY)).allow, true, 'nothing changed: the transfer is covered');
+      });
     });
 
     it('denies categories the consent does not list', () => {

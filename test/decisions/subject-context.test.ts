@@ -4,6 +4,7 @@ import { NO_PREFERENCES, type SubjectContext, SubjectContextCache } from '../../
 
 const context = (blockedAll: boolean): SubjectContext => ({
   subjectId: 's',
+  version: 0,
   state: 'active',
   jurisdiction: null,
   blockedAll,

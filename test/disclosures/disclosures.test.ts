@@ -55,7 +55,7 @@ for (const engine of ENGINES) {
         const res = await disclose(payload);
         assert.equal(res.statusCode, 403, res.body);
         assert.equal(res.json().error.code, 'denied');
-        assert.ok(res.json().error.details.some((d: { path: string }) => d.path === code), `${code} in ${res.body}`);
+        assert.ok(res.json().error.details.some((d: { code?: string }) => d.code === code), `${code} in ${res.body}`);
       }
       assert.deepEqual(await storeSnapshot(t.custodian), before);
     });
@@ -86,7 +86,7 @@ for (const engine of ENGINES) {
       await t.custodian.blocks.block(bob, { reason: 'authority-order' }, 'test');
       const res = await disclose({ subjectId: bob, recipient: 'courier', purpose: 'orders', categories: ['user.name'] });
       assert.equal(res.statusCode, 403);
-      assert.ok(res.json().error.details.some((d: { path: string }) => d.path === 'subject_blocked'));
+      assert.ok(res.json().error.details.some((d: { code?: string }) => d.code === 'subject_blocked'));
     });
   });
 }

@@ -78,7 +78,7 @@ for (const engine of ENGINES) {
         payload: marketingConsent(active.number, { subjectFullName: 'Renewal Person' }),
       });
       assert.equal(given.statusCode, 201, given.body);
-      const decide = async () => (await app.inject({ method: 'POST', url: '/v1/decisions', headers, payload: { subjectId: id, purpose: 'marketing', operation: 'use', categories: ['user.contact.email'] } })).json();
+      const decide = async (categories = ['user.contact.email']) => (await app.inject({ method: 'POST', url: '/v1/decisions', headers, payload: { subjectId: id, purpose: 'marketing', operation: 'use', categories } })).json();
       assert.equal((await decide()).allow, true);
 
       const current = (await app.inject({ method: 'GET', url: `/v1/policy/versions/${active.number}`, headers })).json().source as string;
@@ -94,10 +94,21 @@ for (const engine of ENGINES) {
       const second = await app.inject({ method: 'POST', url: '/v1/policy/versions', headers, payload: { source: material } });
       assert.equal(second.statusCode, 201, second.body);
       const change = second.json().changes.find((c: { kind: string }) => c.kind === 'material');
-      assert.deepEqual([change.purposes, change.affectsConsents, second.json().renewalsMarked], [['marketing'], true, 1]);
-      assert.deepEqual((await decide()).reasons.map((r: { code: string }) => r.code), ['consent_renewal_needed']);
+      assert.deepEqual([change.purposes, change.affectsConsents, second.json().renewalsMarked, second.json().renewalMarking], [['marketing'], true, 1, 'done']);
+      // The consent covers what its notice said: e-mail, not the phone number added since.
+      assert.equal((await decide()).allow, true);
+      assert.deepEqual((await decide(['user.contact.phone_number'])).reasons.map((r: { code: string }) => r.code), ['consent_renewal_needed']);
       const renewals = (await app.inject({ method: 'GET', url: '/v1/consents/renewals?purpose=marketing', headers })).json();
       assert.ok(JSON.stringify(renewals).includes(id), JSON.stringify(renewals));
+
+      // Keeping the data longer changes what was agreed to as a whole: nothing goes on until renewed.
+      t.clock.advance(1000);
+      const longer = material.replace('duration: P30D\n      from: consent-withdrawn', 'duration: P60D\n      from: consent-withdrawn');
+      assert.notEqual(longer, material, 'the demo policy changed: update the edit');
+      const third = await app.inject({ method: 'POST', url: '/v1/policy/versions', headers, payload: { source: longer } });
+      assert.equal(third.statusCode, 201, third.body);
+      assert.ok(third.json().changes.some((c: { code: string }) => c.code === 'retention-extended'), third.body);
+      assert.deepEqual((await decide()).reasons.map((r: { code: string }) => r.code), ['consent_renewal_needed']);
     });
 
     it('declares Global Privacy Control support at /.well-known/gpc.json', async () => {

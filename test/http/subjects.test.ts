@@ -112,14 +112,14 @@ for (const engine of ENGINES) {
         payload: { items: [{ category: 'user.contact.email', value: 'collect@example.kz', purpose: 'marketing', source: 'direct' }] },
       });
       assert.equal(refused.statusCode, 403);
-      assert.deepEqual(refused.json().error.details.map((d: { path: string }) => d.path), ['consent_missing']);
+      assert.deepEqual(refused.json().error.details.map((d: { path: string; code: string }) => [d.path, d.code]), [['items', 'consent_missing']]);
       assert.deepEqual(await storeSnapshot(t.custodian), before);
       const marketing = await app.inject({ method: 'GET', url: `/v1/subjects/${id}/data?purpose=marketing`, headers: auth(admin) });
       assert.equal(marketing.statusCode, 403);
       assert.equal(marketing.json().error.code, 'denied');
       assert.deepEqual(
-        marketing.json().error.details.map((d: { path: string }) => d.path),
-        ['consent_missing'],
+        marketing.json().error.details.map((d: { path: string; code: string }) => [d.path, d.code]),
+        [['purpose', 'consent_missing']],
       );
       assert.ok(!marketing.body.includes('collect@example.kz'));
     });

@@ -45,7 +45,7 @@ for (const engine of ENGINES) {
       assert.deepEqual(denied.reasons.map((r) => r.code), ['subject_blocked']);
       const read = await app.inject({ method: 'GET', url: `/v1/subjects/${id}/data?purpose=orders`, headers });
       assert.equal(read.statusCode, 403);
-      assert.ok(read.json().error.details.some((d: { path: string }) => d.path === 'subject_blocked'));
+      assert.ok(read.json().error.details.some((d: { code?: string }) => d.code === 'subject_blocked'));
       const stored = await t.custodian.store.db.selectFrom('data_item').select('state').where('subject_id', '=', id).execute();
       assert.deepEqual(stored.map((r) => r.state), ['active', 'active', 'active']);
 
@@ -125,7 +125,7 @@ for (const engine of ENGINES) {
       const block = await post(`/v1/subjects/${id}/blocks`, { reason: 'authority-order' });
       const res = await post(`/v1/subjects/${id}/depersonalize`, {});
       assert.equal(res.statusCode, 403, res.body);
-      assert.ok(res.json().error.details.some((d: { path: string }) => d.path === 'subject_blocked'));
+      assert.ok(res.json().error.details.some((d: { code?: string }) => d.code === 'subject_blocked'));
       const items = await t.custodian.store.db.selectFrom('data_item').select('state').where('subject_id', '=', id).execute();
       assert.deepEqual(items.map((i) => i.state), ['active', 'active', 'active']);
       await app.inject({ method: 'DELETE', url: `/v1/subjects/${id}/blocks/${block.json().id}`, headers });

@@ -111,7 +111,7 @@ for (const engine of ENGINES) {
 
         const first = await a.disclose(id, 'contract-third-parties', 'contract-performance', ['user.name']);
         assert.equal(first.status, 403, first.raw);
-        const codes = first.body.error.details.map((d: { path: string }) => d.path);
+        const codes = first.body.error.details.map((d: { code: string }) => d.code);
         assert.ok(codes.includes('cross_border_consent_missing'), first.raw);
 
         await a.consent(id, 'contract-performance', { separateScope: 'crossBorder' });

@@ -11,7 +11,7 @@ import { LOCALES, type Locale } from '../../policy/model.js';
 import { renderNotice } from '../../policy/render/notice.js';
 import { policyJsonSchema } from '../../policy/schema.js';
 import { literalUnion } from '../schemas.js';
-import { requireScope } from '../auth.js';
+import { actorOf, requireScope } from '../auth.js';
 import { ErrorBody } from '../errors.js';
 import type { RouteDeps } from './deps.js';
 
@@ -43,6 +43,9 @@ const Publication = Type.Object({
     { description: 'Changes from the previous version, material first' },
   ),
   renewalsMarked: Type.Integer({ description: 'Consents now needing renewal because of a material change' }),
+  renewalMarking: Type.Union([Type.Literal('done'), Type.Literal('queued'), Type.Literal('none')], {
+    description: '`queued`: the marking was cut short and a background job finishes it (the gate already enforces the new version either way)',
+  }),
 });
 
 const PublishBody = Type.Object({ source: Type.String({ minLength: 1, maxLength: 1_000_000, description: 'The policy as YAML or JSON text' }) }, { additionalProperties: false });
@@ -165,12 +168,13 @@ export const policyRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { 
       },
     },
     async (request, reply) => {
-      const result = await publishPolicy(custodian, request.body.source, 'request body');
+      const result = await publishPolicy(custodian, request.body.source, 'request body', actorOf(request));
       return reply.status(result.created ? 201 : 200).send({
         version: summary(result.version),
         created: result.created,
         changes: result.changes.map(({ kind, code, path, message, purposes, affectsConsents }) => ({ kind, code, path, message, purposes, affectsConsents })),
         renewalsMarked: result.renewalsMarked,
+        renewalMarking: result.renewalMarking,
       });
     },
   );
