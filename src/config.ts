@@ -4,6 +4,7 @@
  */
 import { join, resolve } from 'node:path';
 import { parseDatabaseUrl, type StoreLocation } from './store/store.js';
+import { type CheckpointSinkTarget, parseCheckpointSink } from './journal/sink.js';
 
 export interface Config {
   dataDir: string;
@@ -17,6 +18,10 @@ export interface Config {
   logLevel: string;
   bodyLimit: number;
   publicUrl?: string;
+  /** How often the server signs a journal checkpoint; `journal verify` fails on events left uncovered for twice this. */
+  checkpointIntervalMs: number;
+  /** Where every checkpoint is also sent (a file or a webhook), so an anchor exists outside the database. */
+  checkpointSink?: CheckpointSinkTarget;
   mail: MailConfig;
 }
 
@@ -58,6 +63,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel: env.CUSTODIAN_LOG_LEVEL || 'info',
     bodyLimit,
     publicUrl: env.CUSTODIAN_PUBLIC_URL || undefined,
+    checkpointIntervalMs: checkpointInterval(env),
+    checkpointSink: checkpointSinkConfig(env, cwd),
     mail: mailConfig(env, dataDir),
   };
 }
@@ -88,4 +95,20 @@ function isMailbox(value: string): boolean {
   if (/[\r\n]/.test(value)) return false;
   const address = /<([^<>]*)>\s*$/.exec(value)?.[1] ?? value;
   return /^[^\s@<>",;]+@[^\s@<>",;]+$/.test(address.trim());
+}
+
+function checkpointInterval(env: NodeJS.ProcessEnv): number {
+  const seconds = Number(env.CUSTODIAN_CHECKPOINT_INTERVAL || 60);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 86_400) throw new ConfigError('CUSTODIAN_CHECKPOINT_INTERVAL', 'must be a whole number of seconds from 1 to 86400');
+  return seconds * 1000;
+}
+
+function checkpointSinkConfig(env: NodeJS.ProcessEnv, cwd: string): CheckpointSinkTarget | undefined {
+  if (!env.CUSTODIAN_CHECKPOINT_SINK) return undefined;
+  try {
+    return parseCheckpointSink(env.CUSTODIAN_CHECKPOINT_SINK, cwd);
+  } catch {
+    // The value may carry a webhook's credentials: the message does not repeat it.
+    throw new ConfigError('CUSTODIAN_CHECKPOINT_SINK', 'must be a file path or an http(s) URL');
+  }
 }

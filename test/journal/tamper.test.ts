@@ -39,7 +39,7 @@ for (const engine of ENGINES) {
     });
 
     const db = () => t.custodian.store.db;
-    const verify = () => verifyJournal(db(), t.custodian.keys);
+    const verify = () => verifyJournal({ db: db(), keys: t.custodian.keys, now: t.clock.now(), checkpointIntervalMs: 60_000 });
 
     it('reports an intact journal as intact', async () => {
       const report = await verify();
