@@ -16,6 +16,7 @@ import { consentRoutes } from './routes/consents.js';
 import { decisionRoutes } from './routes/decisions.js';
 import { disclosureRoutes } from './routes/disclosures.js';
 import { vaultControlRoutes } from './routes/vault-controls.js';
+import { journalRoutes } from './routes/journal.js';
 
 export interface AppOptions {
   /** A logger from `createLogger` (redacting), or none. */
@@ -75,5 +76,6 @@ export async function buildApp(custodian: Custodian, options: AppOptions = {}): 
   await app.register(decisionRoutes, { custodian });
   await app.register(disclosureRoutes, { custodian });
   await app.register(consentRoutes, { custodian });
+  await app.register(journalRoutes, { custodian });
   return app;
 }
