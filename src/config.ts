@@ -5,6 +5,7 @@
 import { join, resolve } from 'node:path';
 import { parseDatabaseUrl, type StoreLocation } from './store/store.js';
 import { type CheckpointSinkTarget, parseCheckpointSink } from './journal/sink.js';
+import { checkpointPattern } from './journal/schedule.js';
 
 export interface Config {
   dataDir: string;
@@ -98,9 +99,13 @@ function isMailbox(value: string): boolean {
 }
 
 function checkpointInterval(env: NodeJS.ProcessEnv): number {
-  const seconds = Number(env.CUSTODIAN_CHECKPOINT_INTERVAL || 60);
-  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 86_400) throw new ConfigError('CUSTODIAN_CHECKPOINT_INTERVAL', 'must be a whole number of seconds from 1 to 86400');
-  return seconds * 1000;
+  const ms = Number(env.CUSTODIAN_CHECKPOINT_INTERVAL || 60) * 1000;
+  try {
+    checkpointPattern(ms);
+  } catch {
+    throw new ConfigError('CUSTODIAN_CHECKPOINT_INTERVAL', 'must be a whole number of seconds that divides a minute, an hour or a day evenly (e.g. 30, 60, 300, 3600)');
+  }
+  return ms;
 }
 
 function checkpointSinkConfig(env: NodeJS.ProcessEnv, cwd: string): CheckpointSinkTarget | undefined {

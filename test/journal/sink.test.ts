@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { type Custodian, openCustodian } from '../../src/custodian.js';
+import { Cron } from 'croner';
 import { toAnchor } from '../../src/journal/anchor.js';
+import { checkpointPattern } from '../../src/journal/schedule.js';
 import type { CheckpointSinkTarget } from '../../src/journal/sink.js';
 import { cliEnv, runCli } from '../support/cli.js';
 import { createTestCustodian, type TestCustodian } from '../support/custodian.js';
@@ -142,11 +144,19 @@ describe('checkpoint configuration', () => {
     assert.equal(config.checkpointSink, undefined);
   });
 
-  it('reads CUSTODIAN_CHECKPOINT_INTERVAL in seconds and rejects anything else', () => {
+  it('reads CUSTODIAN_CHECKPOINT_INTERVAL in seconds and rejects anything the scheduler cannot keep', () => {
     assert.equal(loadConfig(env({ CUSTODIAN_CHECKPOINT_INTERVAL: '300' })).checkpointIntervalMs, 300_000);
-    for (const bad of ['0', '1.5', 'soon', '86401']) {
+    for (const bad of ['0', '-60', '1.5', 'soon', '7', '90', '86401']) {
       assert.throws(() => loadConfig(env({ CUSTODIAN_CHECKPOINT_INTERVAL: bad })), (e: Error) => e instanceof ConfigError && e.message.startsWith('CUSTODIAN_CHECKPOINT_INTERVAL: '));
     }
+  });
+
+  it('turns an interval into a schedule that fires exactly that often', () => {
+    for (const seconds of [1, 15, 30, 60, 300, 900, 3600, 21_600, 86_400]) {
+      const [a, b, c] = new Cron(checkpointPattern(seconds * 1000)).nextRuns(3, new Date('2026-12-01T10:00:00.500Z'));
+      assert.deepEqual([b.getTime() - a.getTime(), c.getTime() - b.getTime()], [seconds * 1000, seconds * 1000], `${seconds} s`);
+    }
+    assert.throws(() => checkpointPattern(45_000), RangeError);
   });
 
   it('reads CUSTODIAN_CHECKPOINT_SINK as a file path or an http(s) URL, and never repeats a bad value', () => {
