@@ -7,7 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { APIKEY_TOPIC, ApiKeys } from './access/api-keys.js';
 import { type Clock, type IdSource, systemClock, uuidSource } from './clock.js';
-import type { Config } from './config.js';
+import { type Config, DEFAULT_MAIL_FROM } from './config.js';
+import { MAIL_JOB, mailJobHandler } from './notify/mail-job.js';
+import type { Mailer } from './notify/mailer.js';
+import { mailerFor } from './notify/mailer-factory.js';
+import { localize } from './policy/model.js';
 import { envKekProvider, fileKekProvider, type KekProvider } from './crypto/kek-provider.js';
 import { KeyService } from './crypto/keys.js';
 import { writeCheckpoint } from './journal/checkpoint.js';
@@ -84,6 +88,8 @@ export interface OpenOptions {
   onCheckpointSinkFailure?: SinkFailureLog;
   /** This node's id (default: random); other nodes' change events are told apart by it. */
   nodeId?: string;
+  /** Where `mail.send` jobs deliver; default the configured one (`config.mail`). */
+  mailer?: Mailer;
   /**
    * On PostgreSQL, listen for other nodes' change events from the start, not only once
    * `startBackground` runs (tests of several nodes in one process).
@@ -104,7 +110,7 @@ export function kekProviderFor(config: Pick<Config, 'masterKey' | 'keyringPath'>
   return config.masterKey ? envKekProvider(config.masterKey) : fileKekProvider(config.keyringPath);
 }
 
-export async function openCustodian(config: Pick<Config, 'database' | 'masterKey' | 'keyringPath'> & Partial<Pick<Config, 'publicUrl' | 'checkpointSink'>>, options: OpenOptions = {}): Promise<Custodian> {
+export async function openCustodian(config: Pick<Config, 'database' | 'masterKey' | 'keyringPath'> & Partial<Pick<Config, 'publicUrl' | 'checkpointSink' | 'mail'>>, options: OpenOptions = {}): Promise<Custodian> {
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? uuidSource;
   const nodeId = options.nodeId ?? randomUUID();
@@ -128,6 +134,8 @@ export async function openCustodian(config: Pick<Config, 'database' | 'masterKey
     const gate = new PurposeGate(store.db, policies, clock, metrics, consentPreferencesLoader(consents, policies), { cacheTtlMs: options.gateCacheTtlMs ?? 2000 });
     const apiKeys = new ApiKeys({ store, work, clock });
     const worker = new JobWorker({ queue: jobs, bus, workerId: nodeId });
+    const mailer = options.mailer ?? (config.mail ? mailerFor({ mail: config.mail }) : undefined);
+    let backgroundLog: JobLog | undefined;
     const scheduler = new Scheduler({ queue: jobs });
     const checkpoint = () => writeCheckpoint({ store, keys, clock, ids, sink, onSinkFailure: options.onCheckpointSinkFailure });
 
@@ -165,7 +173,10 @@ export async function openCustodian(config: Pick<Config, 'database' | 'masterKey
       nodeId,
       checkpoint,
       async startBackground(background = {}) {
-        if (background.log) worker.setLog(background.log);
+        if (background.log) {
+          worker.setLog(background.log);
+          backgroundLog = background.log;
+        }
         if (store.engine === 'postgres' && !listener) listener = listenForChanges({ url: pgUrl(store), bus, nodeId });
         worker.start();
         scheduler.start();
@@ -175,10 +186,29 @@ export async function openCustodian(config: Pick<Config, 'database' | 'masterKey
         scheduler.stop();
         await worker.stop();
         await listener?.close();
+        await mailer?.close();
         await store.close();
       },
     };
     registerPlatformJobs(custodian);
+    if (mailer) {
+      const policy = () => policies.active().index.policy;
+      worker.handle(
+        MAIL_JOB,
+        mailJobHandler({
+          mailer,
+          recipient: (subjectId, use) => custodian.vault.mailRecipient(subjectId, use, 'system:mail'),
+          operatorName: (locale) => localize(policy().operator.name, locale, policy().defaultLocale),
+          defaultLocale: () => policy().defaultLocale,
+          purposeTitle: (purposeId, locale) => {
+            const purpose = policies.active().index.purpose(purposeId);
+            return purpose ? localize(purpose.title, locale, policy().defaultLocale) : undefined;
+          },
+          from: config.mail?.from ?? DEFAULT_MAIL_FROM,
+          log: { info: (obj, msg) => backgroundLog?.info(obj, msg), warn: (obj, msg) => backgroundLog?.warn(obj, msg) },
+        }),
+      );
+    }
     if (options.listen && store.engine === 'postgres') {
       listener = listenForChanges({ url: pgUrl(store), bus, nodeId });
       await listener.ready;

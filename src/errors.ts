@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'category_not_allowed_for_purpose'
   | 'operation_not_allowed'
   | 'source_not_declared'
+  | 'value_invalid'
   | 'consent_not_applicable'
   | 'consent_incomplete'
   | 'objection_not_applicable'

@@ -36,6 +36,7 @@ const STATUS: Record<ErrorCode, number> = {
   category_not_allowed_for_purpose: 422,
   operation_not_allowed: 422,
   source_not_declared: 422,
+  value_invalid: 422,
   consent_not_applicable: 422,
   consent_incomplete: 422,
   objection_not_applicable: 422,

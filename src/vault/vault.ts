@@ -17,6 +17,8 @@ import { type ActiveSubject, isActive, type Subjects } from './subjects.js';
 import type { PurposeGate } from '../decisions/gate.js';
 import type { Reason } from '../decisions/reasons.js';
 import { denied } from '../decisions/denied.js';
+import { checkValue } from './values.js';
+import { defaultValueType } from '../policy/taxonomy.js';
 import { IDENTIFIER_CATEGORY, type IdentifierType, normalizeIdentifier } from './identifiers.js';
 
 /** A personal-data value as the API carries it. Stored encrypted as JSON. */
@@ -207,7 +209,18 @@ export class Vault {
    */
   async collect(subjectId: string, items: CollectItemInput[], actor: string): Promise<{ ids: string[]; policyVersion: number }> {
     const active = this.policies.active();
-    const problems = items.flatMap((item, i) => checkItem(active.index, item, `items[${i}]`, 'collection'));
+    const values: DataValue[] = [];
+    const problems = items.flatMap((item, i) => {
+      const found = checkItem(active.index, item, `items[${i}]`, 'collection');
+      const category = active.index.category(item.category);
+      if (category) {
+        // Checked and normalized before encryption: once sealed, a value can no longer be inspected.
+        const checked = checkValue(category, item.value, { now: this.clock.now() });
+        if (checked.ok) values[i] = checked.value;
+        else found.push({ code: 'value_invalid', path: `items[${i}].value`, message: checked.message });
+      }
+      return found;
+    });
     if (problems.length > 0) throw new CustodianError(problems[0].code, problems[0].message, problems.map(({ path, message }) => ({ path, message })));
 
     const result = await this.work.run(async (uow) => {
@@ -228,14 +241,14 @@ export class Vault {
       }
       const key = this.subjects.key(subject);
       const now = this.clock.now();
-      const rows = items.map((item) => {
+      const rows = items.map((item, i) => {
         const id = this.ids.next();
         const purpose = active.index.purpose(item.purpose)!;
         return {
           id,
           subject_id: subjectId,
           category: item.category,
-          value_enc: seal(key, Buffer.from(JSON.stringify(item.value)), valueContext(subjectId, id, item.category)),
+          value_enc: seal(key, Buffer.from(JSON.stringify(values[i])), valueContext(subjectId, id, item.category)),
           purposes: JSON.stringify([item.purpose]),
           source: item.source,
           collected_at: now,
@@ -330,7 +343,7 @@ export class Vault {
    * Correcting data is an obligation, not a use for a purpose, so it is not gated: it works
    * on blocked data too (blocking while accuracy is disputed is exactly when it is needed).
    */
-  async rectify(subjectId: string, itemId: string, value: DataValue, actor: string): Promise<DataItem> {
+  async rectify(subjectId: string, itemId: string, input: DataValue, actor: string): Promise<DataItem> {
     return this.work.run(async (uow) => {
       const { trx } = uow;
       // The subject's lock also orders concurrent corrections of one item: each sees the other's revision.
@@ -338,6 +351,10 @@ export class Vault {
       const row = await trx.selectFrom('data_item').selectAll().where('id', '=', itemId).where('subject_id', '=', subjectId).executeTakeFirst();
       if (!row) throw notFound('Data item', 'itemId');
       if (row.state !== 'active') throw new CustodianError('conflict', `The item is ${row.state} and cannot be changed`, [{ path: 'itemId', message: `item is ${row.state}` }]);
+      const category = this.policies.active().index.category(row.category) ?? { id: row.category, valueType: defaultValueType(row.category) };
+      const checked = checkValue(category, input, { now: this.clock.now() });
+      if (!checked.ok) throw new CustodianError('value_invalid', checked.message, [{ path: 'value', message: checked.message }]);
+      const value: DataValue = checked.value;
       const purposes = JSON.parse(row.purposes) as string[];
       const key = this.subjects.key(subject);
       const now = this.clock.now();
@@ -400,7 +417,7 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 interface ItemProblem extends ErrorDetail {
-  code: 'purpose_not_declared' | 'category_not_declared' | 'category_not_allowed_for_purpose' | 'operation_not_allowed' | 'source_not_declared';
+  code: 'value_invalid' | 'purpose_not_declared' | 'category_not_declared' | 'category_not_allowed_for_purpose' | 'operation_not_allowed' | 'source_not_declared';
 }
 
 function checkItem(policy: PolicyIndex, item: CollectItemInput, path: string, operation: ProcessingOperation): ItemProblem[] {

@@ -523,7 +523,7 @@ for (const engine of ENGINES) {
       const prefs = await consents.subjectPreferences(t.custodian.store.db, id);
       assert.equal(prefs.objections.analytics.recordId, result.objection.recordId);
       const policy = t.custodian.policies.active().index.policy;
-      assert.equal(optOutReason(prefs, policy.purposes.find((p) => p.id === 'analytics')!), 'objection');
+      assert.equal(optOutReason(prefs, policy.purposes.find((p) => p.id === 'analytics')!, policy.operator.jurisdictions), 'objection');
       assert.deepEqual(
         (await gate.decide(use)).reasons.map((r) => r.code),
         ['objection_upheld'],

@@ -160,6 +160,23 @@ for (const engine of ENGINES) {
       { name: 'an IIN in the category field', status: 422, code: 'category_not_declared', path: 'items[0].category', payload: { items: [{ category: '900101300123', value: 'x', purpose: 'orders', source: 'direct' }] } },
       { name: 'personal data in an id field', status: 400, code: 'validation_failed', path: 'items[0].category', payload: { items: [{ category: 'Secret Value@mail.kz', value: 'x', purpose: 'orders', source: 'direct' }] } },
       { name: 'oversized body', status: 413, code: 'payload_too_large', payload: { items: [{ category: 'user.name', value: 'Secret Value '.repeat(2000), purpose: 'orders', source: 'direct' }] } },
+      ...(
+        [
+          ['an empty string', '""'],
+          ['a boolean', 'true'],
+          ['an object', '{}'],
+          ['an array', '[]'],
+          ['a huge number', '1e308'],
+          ['a NUL character', '"Secret Value\\u0000"'],
+          ['a lone surrogate', '"Secret Value\\ud800"'],
+        ] as const
+      ).map(([what, json]) => ({
+        name: `${what} as a name`,
+        status: 422,
+        code: 'value_invalid',
+        path: 'items[0].value',
+        raw: `{"items":[{"category":"user.name","value":${json},"purpose":"orders","source":"direct"}]}`,
+      })),
       { name: 'missing API key', status: 401, code: 'unauthenticated', headers: {}, payload: { items: [{ category: 'user.name', value: 'x', purpose: 'orders', source: 'direct' }] } },
       { name: 'missing API key, even with a bad body', status: 401, code: 'unauthenticated', headers: {}, raw: '{"items": [' },
       { name: 'wrong API key', status: 401, code: 'unauthenticated', headers: { authorization: 'Bearer cust_0000000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }, payload: { items: [{ category: 'user.name', value: 'x', purpose: 'orders', source: 'direct' }] } },

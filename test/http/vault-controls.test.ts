@@ -104,6 +104,14 @@ for (const engine of ENGINES) {
       const event = await t.custodian.store.db.selectFrom('journal_event').selectAll().where('subject_id', '=', id).where('operation', '=', 'clarification').executeTakeFirstOrThrow();
       assert.deepEqual(JSON.parse(event.details), { item: items[0], revision: 2 });
       assert.ok(!JSON.stringify(event).includes('Sultan'));
+      // A correction is checked like a collection: a name must be text.
+      for (const value of [{}, true, '', 'Dana\u0000']) {
+        const bad = await app.inject({ method: 'PATCH', url: `/v1/subjects/${id}/data/${items[0]}`, headers, payload: { value } });
+        assert.equal(bad.statusCode, 422, bad.body);
+        assert.deepEqual([bad.json().error.code, bad.json().error.details[0].path], ['value_invalid', 'value']);
+      }
+      const kept = (await app.inject({ method: 'GET', url: `/v1/subjects/${id}/data?purpose=orders`, headers })).json();
+      assert.ok(kept.items.some((i: { value: unknown; revision: number }) => i.value === 'Dana Sultanqyzy' && i.revision === 2), 'refused corrections changed nothing');
     });
 
     it('depersonalizes chosen items irreversibly, keeping only unlinkable transforms', async () => {

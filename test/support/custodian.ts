@@ -8,6 +8,7 @@ import { buildApp } from '../../src/http/app.js';
 import { fileURLToPath } from 'node:url';
 import { type Clock, ManualClock } from '../../src/clock.js';
 import { type Custodian, openCustodian, publishPolicyFile } from '../../src/custodian.js';
+import { DEFAULT_MAIL_FROM, type MailConfig } from '../../src/config.js';
 import { createTestDatabase, type TestDatabase, type TestEngine } from './engines.js';
 
 export const DEMO_POLICY = fileURLToPath(new URL('../../examples/demo.policy.yaml', import.meta.url));
@@ -17,7 +18,7 @@ export interface TestCustodian {
   custodian: Custodian;
   database: TestDatabase;
   clock: ManualClock;
-  config: { database: TestDatabase['location']; keyringPath: string; masterKey?: string };
+  config: { database: TestDatabase['location']; keyringPath: string; masterKey?: string; mail: MailConfig };
   /** Closes Custodian and drops the database. */
   dispose(): Promise<void>;
 }
@@ -25,7 +26,11 @@ export interface TestCustodian {
 export async function createTestCustodian(engine: TestEngine, options: { policy?: string | null; clock?: Clock; now?: string } = {}): Promise<TestCustodian> {
   const database = await createTestDatabase(engine);
   const clock = new ManualClock(Date.parse(options.now ?? '2026-11-22T09:00:00Z'));
-  const config = { database: database.location, keyringPath: join(database.dir, 'keyring.json') };
+  const config = {
+    database: database.location,
+    keyringPath: join(database.dir, 'keyring.json'),
+    mail: { transport: 'outbox' as const, dir: join(database.dir, 'outbox'), from: DEFAULT_MAIL_FROM },
+  };
   const custodian = await openCustodian(config, { clock: options.clock ?? clock });
   const policy = options.policy === undefined ? DEMO_POLICY : options.policy;
   if (policy) await publishPolicyFile(custodian, policy);
