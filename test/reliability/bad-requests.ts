@@ -67,8 +67,8 @@ export interface Operation {
 
 /** Real records for path parameters and plausible values for policy references. */
 export interface Fixtures {
-  /** Path parameter values by route pattern and name, e.g. `/v1/consents/:id` → a consent id. */
-  param(url: string, name: string): string;
+  /** A real record's id for a path parameter (`/v1/consents/:id` → a consent id); undefined: any well-formed value. */
+  param(url: string, name: string): string | undefined;
   /** A plausible value for a field by its name (`purpose` → `marketing`), else undefined. */
   hint(field: string): unknown;
   /** An admin key's Authorization header. */
@@ -351,7 +351,7 @@ interface Parts {
 }
 
 export function badRequests(op: Operation, fixtures: Fixtures): fc.Arbitrary<BadRequest> {
-  const params = Object.fromEntries(op.params.map((p) => [p.name, fixtures.param(op.url, p.name)]));
+  const params = Object.fromEntries(op.params.map((p) => [p.name, fixtures.param(op.url, p.name) ?? String(sample(p.schema, fixtures, p.name, false))]));
   // Query values are strings; an integer query parameter is left out (none can be valid without coercion).
   const queryable = op.query.filter((q) => isStringSchema(q.schema));
   const query = (full: boolean) => Object.fromEntries(queryable.filter((q) => q.required || full).map((q) => [q.name, String(sample(q.schema, fixtures, q.name, false))]));
