@@ -233,8 +233,8 @@ function checkChain(checkpoints: Checkpoint[], keys: KeyService, problems: Journ
       signedNumbers ||= !legacy;
       const last = trusted.at(-1);
       for (const [stream, [seq]] of Object.entries(last?.heads ?? {})) {
-        const now = checkpoint.heads[stream]?.[0] ?? 0;
-        if (now < seq) report(number, `checkpoint ${number} covers stream ${stream} only to seq ${now}, below the seq ${seq} checkpoint ${last!.number} covered (it signed a rewound journal)`);
+        const covers = checkpoint.heads[stream]?.[0] ?? 0;
+        if (covers < seq) report(number, `checkpoint ${number} covers stream ${stream} only to seq ${covers}, below the seq ${seq} checkpoint ${last!.number} covered (it signed a rewound journal)`);
       }
       trusted.push(checkpoint);
     }
