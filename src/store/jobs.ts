@@ -53,6 +53,23 @@ export class JobQueue {
    * the existing job's id is returned.
    */
   async enqueueIn(trx: Transaction<Database>, input: JobInput): Promise<string> {
+    return (await this.insert(trx, input)).id;
+  }
+
+  /**
+   * Enqueues in a transaction of its own; `created` is false when the idempotency key was
+   * taken. The look first is only a shortcut: `created` comes from the insert, since two
+   * nodes enqueueing one key at once both look, find nothing, and only one insert wins.
+   */
+  async enqueue(input: JobInput): Promise<{ id: string; created: boolean }> {
+    return this.deps.store.transaction(async (trx) => {
+      const before = input.idempotencyKey ? await trx.selectFrom('job').select('id').where('idempotency_key', '=', input.idempotencyKey).executeTakeFirst() : undefined;
+      if (before) return { id: before.id, created: false };
+      return this.insert(trx, input);
+    });
+  }
+
+  private async insert(trx: Transaction<Database>, input: JobInput): Promise<{ id: string; created: boolean }> {
     const now = this.deps.clock.now();
     const row: JobTable = {
       id: this.deps.ids.next(),
@@ -72,21 +89,12 @@ export class JobQueue {
     };
     if (row.idempotency_key === null) {
       await trx.insertInto('job').values(row).execute();
-      return row.id;
+      return { id: row.id, created: true };
     }
     const inserted = await trx.insertInto('job').values(row).onConflict((oc) => oc.column('idempotency_key').doNothing()).returning('id').executeTakeFirst();
-    if (inserted) return inserted.id;
+    if (inserted) return { id: inserted.id, created: true };
     const existing = await trx.selectFrom('job').select('id').where('idempotency_key', '=', row.idempotency_key).executeTakeFirstOrThrow();
-    return existing.id;
-  }
-
-  /** Enqueues in a transaction of its own; `created` is false when the idempotency key was taken. */
-  async enqueue(input: JobInput): Promise<{ id: string; created: boolean }> {
-    return this.deps.store.transaction(async (trx) => {
-      const before = input.idempotencyKey ? await trx.selectFrom('job').select('id').where('idempotency_key', '=', input.idempotencyKey).executeTakeFirst() : undefined;
-      if (before) return { id: before.id, created: false };
-      return { id: await this.enqueueIn(trx, input), created: true };
-    });
+    return { id: existing.id, created: false };
   }
 
   /**
