@@ -174,16 +174,20 @@ export class JobQueue {
     return rows.map(toJob);
   }
 
-  /** Puts a failed (or pending) job back to run now with a fresh set of attempts. */
+  /**
+   * Puts a failed (or pending) job back to run now with a fresh set of attempts. The errors
+   * carry no details: their one line names the only input, and `jobs retry` prints it alone.
+   */
   async retry(id: string): Promise<Job> {
     const now = this.deps.clock.now();
     const job = await this.get(id);
-    if (!job) throw new CustodianError('not_found', 'Job not found', [{ path: 'id', message: 'no job with this id' }]);
-    if (job.state === 'running' || job.state === 'done') {
-      throw new CustodianError('conflict', `The job is ${job.state}; only failed or pending jobs can be retried`, [{ path: 'id', message: `job is ${job.state}` }]);
-    }
-    await this.deps.store.db.updateTable('job').set({ state: 'pending', attempts: 0, run_at: now, updated_at: now, finished_at: null }).where('id', '=', id).where('state', 'in', ['failed', 'pending']).execute();
-    return (await this.get(id))!;
+    if (!job) throw new CustodianError('not_found', 'Job not found');
+    if (job.state === 'running' || job.state === 'done') throw new CustodianError('conflict', `The job is ${job.state}; only failed or pending jobs can be retried`);
+    const result = await this.deps.store.db.updateTable('job').set({ state: 'pending', attempts: 0, run_at: now, updated_at: now, finished_at: null }).where('id', '=', id).where('state', 'in', ['failed', 'pending']).executeTakeFirst();
+    const after = (await this.get(id))!;
+    // A worker claimed it between the look and the update.
+    if (Number(result.numUpdatedRows) === 0) throw new CustodianError('conflict', `The job is ${after.state}; only failed or pending jobs can be retried`);
+    return after;
   }
 
   /** Jobs per state, every state present (for `/metrics`). */
