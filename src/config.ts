@@ -19,11 +19,11 @@ export interface Config {
   logLevel: string;
   bodyLimit: number;
   publicUrl?: string;
+  mail: MailConfig;
   /** How often the server signs a journal checkpoint; `journal verify` fails on events left uncovered for twice this. */
   checkpointIntervalMs: number;
   /** Where every checkpoint is also sent (a file or a webhook), so an anchor exists outside the database. */
   checkpointSink?: CheckpointSinkTarget;
-  mail: MailConfig;
 }
 
 /**
@@ -31,6 +31,9 @@ export interface Config {
  * message in `<data dir>/outbox/`, so a demo sends "mail" with nothing installed.
  */
 export type MailConfig = { transport: 'smtp'; url: string; from: string } | { transport: 'outbox'; dir: string; from: string };
+
+/** The server signs a journal checkpoint every minute unless told otherwise. */
+export const DEFAULT_CHECKPOINT_INTERVAL_MS = 60_000;
 
 export const DEFAULT_MAIL_FROM = 'Custodian <no-reply@localhost>';
 
@@ -63,11 +66,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     port,
     logLevel: env.CUSTODIAN_LOG_LEVEL || 'info',
     bodyLimit,
-    publicUrl: env.CUSTODIAN_PUBLIC_URL || undefined,
+    publicUrl: publicUrl(env.CUSTODIAN_PUBLIC_URL),
+    mail: mailConfig(env, dataDir),
     checkpointIntervalMs: checkpointInterval(env),
     checkpointSink: checkpointSinkConfig(env, cwd),
-    mail: mailConfig(env, dataDir),
   };
+}
+
+function checkpointInterval(env: NodeJS.ProcessEnv): number {
+  const ms = env.CUSTODIAN_CHECKPOINT_INTERVAL ? Number(env.CUSTODIAN_CHECKPOINT_INTERVAL) * 1000 : DEFAULT_CHECKPOINT_INTERVAL_MS;
+  try {
+    checkpointPattern(ms);
+  } catch {
+    throw new ConfigError('CUSTODIAN_CHECKPOINT_INTERVAL', 'must be a whole number of seconds that divides a minute, an hour or a day evenly (e.g. 30, 60, 300, 3600)');
+  }
+  return ms;
+}
+
+function checkpointSinkConfig(env: NodeJS.ProcessEnv, cwd: string): CheckpointSinkTarget | undefined {
+  if (!env.CUSTODIAN_CHECKPOINT_SINK) return undefined;
+  try {
+    return parseCheckpointSink(env.CUSTODIAN_CHECKPOINT_SINK, cwd);
+  } catch {
+    // The value may carry a webhook's credentials: the message does not repeat it.
+    throw new ConfigError('CUSTODIAN_CHECKPOINT_SINK', 'must be a file path or an http(s) URL');
+  }
 }
 
 function mailConfig(env: NodeJS.ProcessEnv, dataDir: string): MailConfig {
@@ -98,22 +121,16 @@ function isMailbox(value: string): boolean {
   return /^[^\s@<>",;]+@[^\s@<>",;]+$/.test(address.trim());
 }
 
-function checkpointInterval(env: NodeJS.ProcessEnv): number {
-  const ms = Number(env.CUSTODIAN_CHECKPOINT_INTERVAL || 60) * 1000;
+/** The address people reach Custodian at, for links in mail: absolute http(s), no query or fragment. */
+function publicUrl(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  let url: URL;
   try {
-    checkpointPattern(ms);
+    url = new URL(value);
   } catch {
-    throw new ConfigError('CUSTODIAN_CHECKPOINT_INTERVAL', 'must be a whole number of seconds that divides a minute, an hour or a day evenly (e.g. 30, 60, 300, 3600)');
+    throw new ConfigError('CUSTODIAN_PUBLIC_URL', 'must be an absolute URL, e.g. https://privacy.shop.example');
   }
-  return ms;
-}
-
-function checkpointSinkConfig(env: NodeJS.ProcessEnv, cwd: string): CheckpointSinkTarget | undefined {
-  if (!env.CUSTODIAN_CHECKPOINT_SINK) return undefined;
-  try {
-    return parseCheckpointSink(env.CUSTODIAN_CHECKPOINT_SINK, cwd);
-  } catch {
-    // The value may carry a webhook's credentials: the message does not repeat it.
-    throw new ConfigError('CUSTODIAN_CHECKPOINT_SINK', 'must be a file path or an http(s) URL');
-  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('CUSTODIAN_PUBLIC_URL', 'must be an http(s) URL');
+  if (url.search || url.hash || url.username || url.password) throw new ConfigError('CUSTODIAN_PUBLIC_URL', 'must have no query, fragment or credentials');
+  return url.toString().replace(/\/+$/, '');
 }

@@ -7,14 +7,15 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { APIKEY_TOPIC, ApiKeys } from './access/api-keys.js';
 import { type Clock, type IdSource, systemClock, uuidSource } from './clock.js';
-import { type Config, DEFAULT_MAIL_FROM } from './config.js';
+import { type Config, DEFAULT_CHECKPOINT_INTERVAL_MS, DEFAULT_MAIL_FROM } from './config.js';
 import { MAIL_JOB, mailJobHandler } from './notify/mail-job.js';
 import type { Mailer } from './notify/mailer.js';
 import { mailerFor } from './notify/mailer-factory.js';
 import { localize } from './policy/model.js';
 import { envKekProvider, fileKekProvider, type KekProvider } from './crypto/kek-provider.js';
 import { KeyService } from './crypto/keys.js';
-import { writeCheckpoint } from './journal/checkpoint.js';
+import { currentHeads, writeCheckpoint } from './journal/checkpoint.js';
+import { checkpointPattern } from './journal/schedule.js';
 import { checkpointSink, type SinkFailureLog } from './journal/sink.js';
 import { Journal } from './journal/journal.js';
 import { diffPolicies, type PolicyChange } from './policy/diff.js';
@@ -31,6 +32,7 @@ import { UnitOfWorkRunner } from './store/unit-of-work.js';
 import { PurposeGate } from './decisions/gate.js';
 import { Consents } from './consent/consents.js';
 import { consentPreferencesLoader } from './consent/gate-facts.js';
+import { ReadableCopies } from './consent/readable-copies.js';
 import { Metrics } from './reports/metrics.js';
 import { Blocks } from './vault/blocking.js';
 import { Depersonalizer } from './vault/depersonalize.js';
@@ -56,6 +58,7 @@ export interface Custodian {
   readonly depersonalizer: Depersonalizer;
   readonly disclosures: Disclosures;
   readonly consents: Consents;
+  readonly readableCopies: ReadableCopies;
   readonly gate: PurposeGate;
   readonly metrics: Metrics;
   readonly apiKeys: ApiKeys;
@@ -99,7 +102,6 @@ export interface OpenOptions {
 
 /** Periodic tasks every node schedules; cluster tasks run once per occurrence across nodes. */
 const SCHEDULE = {
-  checkpoint: '0 * * * * *',
   policyRefresh: '*/15 * * * * *',
   pruneJobs: '0 17 3 * * *',
 } as const;
@@ -110,7 +112,7 @@ export function kekProviderFor(config: Pick<Config, 'masterKey' | 'keyringPath'>
   return config.masterKey ? envKekProvider(config.masterKey) : fileKekProvider(config.keyringPath);
 }
 
-export async function openCustodian(config: Pick<Config, 'database' | 'masterKey' | 'keyringPath'> & Partial<Pick<Config, 'publicUrl' | 'checkpointSink' | 'mail'>>, options: OpenOptions = {}): Promise<Custodian> {
+export async function openCustodian(config: Pick<Config, 'database' | 'masterKey' | 'keyringPath'> & Partial<Pick<Config, 'publicUrl' | 'checkpointSink' | 'mail' | 'checkpointIntervalMs'>>, options: OpenOptions = {}): Promise<Custodian> {
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? uuidSource;
   const nodeId = options.nodeId ?? randomUUID();
@@ -138,6 +140,8 @@ export async function openCustodian(config: Pick<Config, 'database' | 'masterKey
     let backgroundLog: JobLog | undefined;
     const scheduler = new Scheduler({ queue: jobs });
     const checkpoint = () => writeCheckpoint({ store, keys, clock, ids, sink, onSinkFailure: options.onCheckpointSinkFailure });
+    // What the journal looked like at open: a process that journaled (a CLI command, say) signs a checkpoint as it closes.
+    const headsAtOpen = JSON.stringify(await currentHeads(store.db));
 
     bus.subscribe(SUBJECT_TOPIC, (event) => event.key && gate.invalidate(event.key));
     bus.subscribe(APIKEY_TOPIC, (event) => event.key && apiKeys.forget(event.key));
@@ -167,6 +171,7 @@ export async function openCustodian(config: Pick<Config, 'database' | 'masterKey
       depersonalizer: new Depersonalizer({ work, subjects, journal, policies, clock, ids }),
       disclosures: new Disclosures({ store, work, subjects, journal, policies, gate, clock, ids }),
       consents,
+      readableCopies: new ReadableCopies({ consents, work, subjects, gate, journal, policies }),
       apiKeys,
       clock,
       ids,
@@ -185,12 +190,14 @@ export async function openCustodian(config: Pick<Config, 'database' | 'masterKey
       async close() {
         scheduler.stop();
         await worker.stop();
+        // Events this process wrote are covered before it goes (`journal verify` fails on events left unsigned).
+        if (JSON.stringify(await currentHeads(store.db).catch(() => ({}))) !== headsAtOpen) await checkpoint().catch(() => undefined);
         await listener?.close();
         await mailer?.close();
         await store.close();
       },
     };
-    registerPlatformJobs(custodian);
+    registerPlatformJobs(custodian, checkpointPattern(config.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS));
     if (mailer) {
       const policy = () => policies.active().index.policy;
       worker.handle(
@@ -233,7 +240,7 @@ export const PLATFORM_JOBS = {
   pruneJobs: 'jobs.prune',
 } as const;
 
-function registerPlatformJobs(custodian: Custodian): void {
+function registerPlatformJobs(custodian: Custodian, checkpointSchedule: string): void {
   const { worker, scheduler, consents, jobs, policies, clock } = custodian;
   worker
     .handle(PLATFORM_JOBS.checkpoint, async () => {
@@ -247,7 +254,7 @@ function registerPlatformJobs(custodian: Custodian): void {
       await jobs.prune(clock.now() - JOB_RETENTION_MS);
     });
   scheduler
-    .cluster('journal-checkpoint', SCHEDULE.checkpoint, { kind: PLATFORM_JOBS.checkpoint })
+    .cluster('journal-checkpoint', checkpointSchedule, { kind: PLATFORM_JOBS.checkpoint })
     .cluster('prune-jobs', SCHEDULE.pruneJobs, { kind: PLATFORM_JOBS.pruneJobs })
     // Each node re-reads published versions: the fallback when a change event was missed.
     .local('policy-refresh', SCHEDULE.policyRefresh, () => policies.refresh());

@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'consent_incomplete'
   | 'objection_not_applicable'
   | 'link_invalid'
+  | 'public_url_missing'
   | 'denied'
   | 'subject_not_active'
   | 'policy_invalid'

@@ -25,6 +25,9 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     logger.warn('no policy is published: set CUSTODIAN_POLICY, run `custodian policy publish FILE`, or start with --demo');
   }
 
+  if (!config.publicUrl) {
+    logger.warn('CUSTODIAN_PUBLIC_URL is not set: no unsubscribe or other links for e-mails can be made until it is');
+  }
   const app = await buildApp(custodian, { logger, bodyLimit: config.bodyLimit });
   const address = await app.listen({ host: config.host, port: config.port });
 

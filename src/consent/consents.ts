@@ -25,7 +25,7 @@ import { type Jurisdiction, localize, LOCALES, type Locale, type Purpose } from 
 import type { PolicyVersions, PublishedPolicy } from '../policy/versions.js';
 import type { Store } from '../store/store.js';
 import type { UnitOfWork, UnitOfWorkRunner } from '../store/unit-of-work.js';
-import { type ActiveSubject, isActive, type Subjects } from '../vault/subjects.js';
+import { type ActiveSubject, isActive, notActive, type Subjects } from '../vault/subjects.js';
 import type { Database, SubjectRow } from '../store/tables.js';
 import type { ConsentRecordTable } from './tables.js';
 import { type ConsentChannel, type ConsentEvent, type ConsentRecord, consentState, type ConsentTopic, type ScopeName } from './model.js';
@@ -52,7 +52,7 @@ export interface ConsentsDeps {
   policies: PolicyVersions;
   clock: Clock;
   ids: IdSource;
-  /** Base URL for links sent to people (config `publicUrl`); links are relative without it. */
+  /** Base URL for links sent to people (config `publicUrl`); without it no link is minted. */
   publicUrl?: string;
 }
 
@@ -191,7 +191,9 @@ export class Consents {
       const rows = await this.withdrawIn(uow, subject, purposeId, input, actor, {});
       if (rows.length === 0) {
         const what = input.separateScope ? `separate consent (${input.separateScope})` : 'consent';
-        throw new CustodianError('conflict', `There is no ${what} to "${purposeId}" to withdraw`, [{ path: input.separateScope ? 'separateScope' : 'purpose', message: `no given ${what} to withdraw` }]);
+        // The purpose is named only if some version declares it: an undeclared id may be a misplaced value.
+        const named = this.policies.list().some((v) => v.index.purpose(purposeId)) ? `"${purposeId}"` : 'this purpose';
+        throw new CustodianError('conflict', `There is no ${what} to ${named} to withdraw`, [{ path: input.separateScope ? 'separateScope' : 'purpose', message: `no given ${what} to withdraw` }]);
       }
       if (options.gpc) await this.journal.append(trx, (await this.insertGpc(trx, subject, 'sec-gpc-header', actor)).entries);
       return rows.map((row) => toRecord(row, now));
@@ -398,24 +400,33 @@ export class Consents {
 
   /**
    * A signed link that withdraws the subject's consent to a marketing purpose without
-   * logging in; put it in every mailing (and see `unsubscribeHeaders`).
+   * logging in; put it in every mailing (and see `unsubscribeHeaders`). The link is absolute
+   * under `CUSTODIAN_PUBLIC_URL`; without it no link is minted, since a relative one is no
+   * valid `List-Unsubscribe` URI and would leave the person without a working way out.
    *
-   * @example consents.unsubscribeLink(subjectId, 'marketing'); // 'https://privacy.example/unsubscribe?token=…'
+   * @example await consents.unsubscribeLink(subjectId, 'marketing'); // 'https://privacy.example/unsubscribe?token=…'
    */
-  unsubscribeLink(subjectId: string, purposeId: string): string {
+  async unsubscribeLink(subjectId: string, purposeId: string): Promise<string> {
     const purpose = this.policies.active().index.purpose(purposeId);
     if (!purpose) throw new CustodianError('purpose_not_declared', 'The purpose is not declared', [{ path: 'purpose', message: 'purpose is not declared' }]);
     if (!purpose.consent) throw notConsentBased(purpose);
     if (!purpose.marketing) {
       throw new CustodianError('consent_not_applicable', `Purpose "${purposeId}" is not a marketing purpose`, [{ path: 'purpose', message: 'unsubscribe links are for marketing purposes (marketing: true)' }]);
     }
+    const subject = await this.subjects.find(this.store.db, subjectId);
+    if (!isActive(subject)) throw notActive(subject);
+    if (!this.publicUrl) {
+      throw new CustodianError('public_url_missing', 'Unsubscribe links need CUSTODIAN_PUBLIC_URL, the address people reach Custodian at', [
+        { path: 'CUSTODIAN_PUBLIC_URL', message: 'is not set: a relative link is not a valid List-Unsubscribe URI' },
+      ]);
+    }
     const token = signUnsubscribeToken(this.keys, { subjectId, purpose: purposeId, issuedAt: Math.floor(this.clock.now() / 1000) });
     return `${this.publicUrl}/unsubscribe?token=${token}`;
   }
 
   /** The RFC 8058 headers for a marketing e-mail: mail clients then offer one-click unsubscribe. */
-  unsubscribeHeaders(subjectId: string, purposeId: string): { 'List-Unsubscribe': string; 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } {
-    return { 'List-Unsubscribe': `<${this.unsubscribeLink(subjectId, purposeId)}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
+  async unsubscribeHeaders(subjectId: string, purposeId: string): Promise<{ 'List-Unsubscribe': string; 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }> {
+    return { 'List-Unsubscribe': `<${await this.unsubscribeLink(subjectId, purposeId)}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
   }
 
   /** What the unsubscribe confirmation page shows; a forged token is a `link_invalid` error. */
@@ -455,25 +466,8 @@ export class Consents {
     return dpvRecord((await this.receiptSource(recordId)).source);
   }
 
-  /**
-   * The readable copy for the person, in their locale (or `locale`). Decrypting their name
-   * into it is journaled as an extraction.
-   */
-  async readableCopy(recordId: string, actor: string, locale?: Locale): Promise<{ html: string; locale: Locale }> {
-    const { source, row, subject } = await this.receiptSource(recordId, locale);
-    let name: string | null = null;
-    if (row.subject_name_enc && subject?.wrapped_key && subject.kek_id) {
-      name = open(this.subjects.key(subject as ActiveSubject), row.subject_name_enc, nameContext(row.subject_id, row.id)).toString('utf8');
-      await this.store.transaction((trx) =>
-        this.journal.append(trx, [
-          { actor, operation: 'extraction', subjectId: row.subject_id, purpose: row.purpose, categories: ['user.name'], details: { record: 'consent', consentId: row.id, output: 'readable-copy', locale: source.locale } },
-        ]),
-      );
-    }
-    return { html: readableCopyPage(source, name), locale: source.locale };
-  }
-
-  private async receiptSource(recordId: string, locale?: Locale): Promise<{ source: ReceiptSource; row: ConsentRecordTable; subject: SubjectRow | undefined }> {
+  /** What a receipt or a readable copy is made of: the act, the notice it was given under, the subject. */
+  async receiptSource(recordId: string, locale?: Locale): Promise<{ source: ReceiptSource; row: ConsentRecordTable; subject: SubjectRow | undefined }> {
     const row = await this.row(recordId);
     if (row.event === 'renewal-needed') {
       throw new CustodianError('conflict', 'A renewal marking is not an act of the person and has no receipt', [{ path: 'id', message: 'receipts exist for given, refused and withdrawn acts' }]);
@@ -710,7 +704,7 @@ function flag(value: boolean): number {
 }
 
 /** The subject's name is bound to the consent act it was written on. */
-function nameContext(subjectId: string, recordId: string): string {
+export function nameContext(subjectId: string, recordId: string): string {
   return valueContext(subjectId, recordId, 'consent:user.name');
 }
 

@@ -37,6 +37,8 @@ export interface ConsentMessages {
   noticeVersion: (version: number) => string;
   fingerprint: string;
   notRecorded: string;
+  /** The name is on record but this copy was made for a caller not allowed to read it. */
+  nameWithheld: string;
   withdrawHow: string;
   contact: string;
   /** A receipt's `termination`: when the consent ends (ISO date, or null = when the purpose is achieved). */
@@ -86,6 +88,7 @@ const en: ConsentMessages = {
   noticeVersion: (version) => `Privacy policy, version ${version}`,
   fingerprint: 'Fingerprint of the text (SHA-256)',
   notRecorded: 'not recorded',
+  nameWithheld: 'recorded; not shown in this copy',
   withdrawHow: 'You may withdraw your consent at any time, as easily as you gave it. Contact the operator:',
   contact: 'Contact',
   termination: (until) => `Valid ${until ? `until ${until}` : 'until the purpose is achieved'}, or until withdrawn; withdrawing is as easy as giving consent.`,
@@ -134,6 +137,7 @@ const ru: ConsentMessages = {
   noticeVersion: (version) => `Политика конфиденциальности, версия ${version}`,
   fingerprint: 'Отпечаток текста (SHA-256)',
   notRecorded: 'не указано',
+  nameWithheld: 'указано; в этой копии не отображается',
   withdrawHow: 'Вы можете отозвать согласие в любой момент так же просто, как дали его. Обратитесь к оператору:',
   contact: 'Контакты',
   termination: (until) => `Действует ${until ? `до ${until}` : 'до достижения цели обработки'} или до отзыва; отозвать согласие так же просто, как дать его.`,
@@ -182,6 +186,7 @@ const kk: ConsentMessages = {
   noticeVersion: (version) => `Құпиялылық саясаты, ${version}-нұсқа`,
   fingerprint: 'Мәтіннің цифрлық ізі (SHA-256)',
   notRecorded: 'көрсетілмеген',
+  nameWithheld: 'көрсетілген; бұл көшірмеде берілмейді',
   withdrawHow: 'Келісімді кез келген уақытта оны бергендей оңай кері қайтарып ала аласыз. Операторға хабарласыңыз:',
   contact: 'Байланыс',
   termination: (until) => `${until ? `${until} дейін` : 'Өңдеу мақсатына жеткенге дейін'} немесе кері қайтарып алынғанға дейін қолданылады; келісімді кері қайтарып алу оны беру сияқты оңай.`,

@@ -49,7 +49,10 @@ ${body}
  * carry: operator and BIN, the person's name, validity, third parties, transfer abroad,
  * public dissemination and the list of data.
  */
-export function readableCopyPage(source: ReceiptSource, subjectFullName: string | null): string {
+/** The person's name on a readable copy: shown, recorded but withheld from this caller, or never recorded. */
+export type CopyName = { shown: string } | 'withheld' | 'none';
+
+export function readableCopyPage(source: ReceiptSource, name: CopyName): string {
   const { record, policy, purpose, locale } = source;
   const m = CONSENT_MESSAGES[locale];
   const text = (value: LocalizedText | undefined) => localize(value, locale, policy.defaultLocale);
@@ -60,7 +63,7 @@ export function readableCopyPage(source: ReceiptSource, subjectFullName: string 
   const rows: [string, string][] = [
     [m.recordNumber, `<code>${escapeHtml(record.id)}</code>`],
     [m.operator, escapeHtml(operator)],
-    [m.subject, escapeHtml(subjectFullName ?? m.notRecorded)],
+    [m.subject, escapeHtml(typeof name === 'object' ? name.shown : name === 'withheld' ? m.nameWithheld : m.notRecorded)],
     [m.purpose, escapeHtml(text(purpose.title))],
     [m.topicLabel, escapeHtml(m.topics[record.topic])],
     [m.decision, `<strong>${escapeHtml(m.states[record.state])}</strong>`],

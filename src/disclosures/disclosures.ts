@@ -130,6 +130,12 @@ export class Disclosures {
     });
   }
 
+  /** One subject's disclosures — who received their data; an unknown subject is `not_found`. */
+  async forSubject(subjectId: string): Promise<Disclosure[]> {
+    await this.subjects.find(this.store.db, subjectId);
+    return this.list({ subjectId });
+  }
+
   async list(filter: DisclosureFilter): Promise<Disclosure[]> {
     let query = this.store.db.selectFrom('disclosure').selectAll();
     if (filter.subjectId) query = query.where('subject_id', '=', filter.subjectId);

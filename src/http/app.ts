@@ -50,7 +50,7 @@ export async function buildApp(custodian: Custodian, options: AppOptions = {}): 
         title: 'Custodian API',
         version: '0.1.0',
         description:
-          'Custodian makes an operator’s privacy policy true: the policy is published as data, personal data is stored encrypted per subject, and every operation is checked against a declared purpose and journaled.\n\nAuthenticate with `Authorization: Bearer <api key>` (create one with `custodian apikey create`). Errors always have the shape `{ "error": { "code", "message", "details": [{ "path", "message" }] } }`.',
+          'Custodian makes an operator’s privacy policy true: the policy is published as data, personal data is stored encrypted per subject, and every operation is checked against a declared purpose and journaled.\n\nAuthenticate with `Authorization: Bearer <api key>` (create one with `custodian apikey create`). Errors always have the shape `{ "error": { "code", "message", "details": [{ "path", "message", "code"? }] } }`: `path` names the request field, and a detail of a refusal by the purpose gate carries the gate’s reason `code`.',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A Custodian API key' } } },
       tags: [

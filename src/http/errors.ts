@@ -41,6 +41,7 @@ const STATUS: Record<ErrorCode, number> = {
   consent_incomplete: 422,
   objection_not_applicable: 422,
   link_invalid: 400,
+  public_url_missing: 503,
   denied: 403,
   subject_not_active: 409,
   policy_invalid: 422,

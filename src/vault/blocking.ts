@@ -85,6 +85,7 @@ export class Blocks {
   }
 
   async list(subjectId: string): Promise<Block[]> {
+    await this.deps.subjects.find(this.deps.store.db, subjectId);
     const rows = await this.deps.store.db.selectFrom('data_block').selectAll().where('subject_id', '=', subjectId).orderBy('created_at').execute();
     return rows.map(toBlock);
   }

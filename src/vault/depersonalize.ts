@@ -92,6 +92,8 @@ export class Depersonalizer {
     const index = policies.active().index;
     const bad = Object.entries(request.transforms ?? {}).filter(([, t]) => !(TRANSFORMS as readonly string[]).includes(t));
     if (bad.length > 0) throw new CustodianError('validation_failed', 'Unknown transform', bad.map(([c]) => ({ path: `transforms.${c}`, message: `must be one of ${TRANSFORMS.join(', ')}` })));
+    const undeclared = (request.categories ?? []).map((c, i) => ({ c, i })).filter(({ c }) => !index.category(c));
+    if (undeclared.length > 0) throw new CustodianError('category_not_declared', 'Unknown category', undeclared.map(({ i }) => ({ path: `categories[${i}]`, message: 'category is not declared in the policy' })));
     const wholeSubject = !request.itemIds && !request.categories;
     const now = clock.now();
     const batchKey = randomBytes(32);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { CustodianError } from '../../src/errors.js';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { Consents } from '../../src/consent/consents.js';
@@ -151,7 +152,10 @@ for (const engine of ENGINES) {
         const link = await app.inject({ method: 'GET', url: `/v1/subjects/${id}/unsubscribe-link?purpose=marketing`, headers: auth(writer) });
         assert.equal(link.statusCode, 200, link.body);
         assert.equal(link.json().headers['List-Unsubscribe-Post'], 'List-Unsubscribe=One-Click');
-        return { id, url: link.json().url };
+        // Absolute under CUSTODIAN_PUBLIC_URL; the test serves it in-process, by path.
+        const absolute = new URL(link.json().url);
+        assert.equal(absolute.origin, 'https://privacy.test');
+        return { id, url: `${absolute.pathname}${absolute.search}` };
       }
       const state = async (id: string) => (await t.custodian.consents.subjectPreferences(t.custodian.store.db, id)).purposes.marketing.consent?.state;
 
@@ -218,9 +222,23 @@ for (const engine of ENGINES) {
         const { store, work, subjects, keys, journal, policies, clock, ids } = t.custodian;
         const consents = new Consents({ store, work, subjects, keys, journal, policies, clock, ids, publicUrl: 'https://privacy.example/' });
         const id = await newSubject(t.custodian, 'unsub-public@example.kz');
-        const link = consents.unsubscribeLink(id, 'marketing');
+        const link = await consents.unsubscribeLink(id, 'marketing');
         assert.match(link, /^https:\/\/privacy\.example\/unsubscribe\?token=[\w-]+\.[\w-]+$/);
-        assert.deepEqual(consents.unsubscribeHeaders(id, 'marketing'), { 'List-Unsubscribe': `<${link}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' });
+        assert.deepEqual(await consents.unsubscribeHeaders(id, 'marketing'), { 'List-Unsubscribe': `<${link}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' });
+      });
+
+      it('mints no link without a public URL, and none for a subject that does not exist', async () => {
+        const { store, work, subjects, keys, journal, policies, clock, ids } = t.custodian;
+        const unconfigured = new Consents({ store, work, subjects, keys, journal, policies, clock, ids });
+        const id = await newSubject(t.custodian, 'unsub-relative@example.kz');
+        const error = await unconfigured.unsubscribeLink(id, 'marketing').then(
+          () => assert.fail('a relative link was minted'),
+          (e: CustodianError) => e,
+        );
+        assert.deepEqual([error.code, error.details[0].path], ['public_url_missing', 'CUSTODIAN_PUBLIC_URL']);
+        const unknown = await app.inject({ method: 'GET', url: '/v1/subjects/00000000-0000-4000-8000-000000000000/unsubscribe-link?purpose=marketing', headers: auth(writer) });
+        assert.equal(unknown.statusCode, 404, unknown.body);
+        assert.equal(unknown.json().error.code, 'not_found');
       });
 
       it('makes links only for marketing purposes based on consent', async () => {

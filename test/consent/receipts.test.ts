@@ -13,18 +13,22 @@ const KANTARA_PURPOSE_REQUIRED = ['purpose', 'purposeCategory', 'consentType', '
 interface Harness {
   t: TestCustodian;
   app: FastifyInstance;
+  /** `consents:read` only. */
   key: string;
+  /** `consents:read` and `data:read`: may be shown the person's name. */
+  dataKey: string;
 }
 
 async function harness(engine: (typeof ENGINES)[number], policy: string): Promise<Harness> {
   const t = await createTestCustodian(engine, { policy });
   const app = await buildApp(t.custodian);
   const { key } = await t.custodian.apiKeys.create('receipts', ['consents:read']);
-  return { t, app, key };
+  const { key: dataKey } = await t.custodian.apiKeys.create('receipts-with-data', ['consents:read', 'data:read']);
+  return { t, app, key, dataKey };
 }
 
-async function receipt(h: Harness, id: string, query = '') {
-  return h.app.inject({ method: 'GET', url: `/v1/consents/${id}/receipt${query}`, headers: { authorization: `Bearer ${h.key}` } });
+async function receipt(h: Harness, id: string, query = '', key = h.dataKey) {
+  return h.app.inject({ method: 'GET', url: `/v1/consents/${id}/receipt${query}`, headers: { authorization: `Bearer ${key}` } });
 }
 
 for (const engine of ENGINES) {
@@ -183,9 +187,22 @@ for (const engine of ENGINES) {
         assert.ok(kk.body.includes(text), `kk copy has "${text}"`);
       }
 
-      const extractions = await kz.t.custodian.store.db.selectFrom('journal_event').selectAll().where('subject_id', '=', ru).where('operation', '=', 'extraction').execute();
+      const released = async () => (await kz.t.custodian.store.db.selectFrom('journal_event').selectAll().where('subject_id', '=', ru).where('operation', 'in', ['extraction', 'use']).execute()).filter((e) => JSON.parse(e.details).output === 'readable-copy');
+      const extractions = await released();
       assert.equal(extractions.length, 2, 'each decrypted copy is journaled');
       assert.ok(!JSON.stringify(extractions).includes('Айгерим'));
+
+      // A key that may read consents but not personal data gets the copy without the name, and nothing is decrypted.
+      const withheld = await receipt(kz, record.id, '?format=html', kz.key);
+      assert.equal(withheld.statusCode, 200, withheld.body);
+      assert.ok(!withheld.body.includes('Айгерим'), 'the name is not released to a consents:read key');
+      assert.ok(withheld.body.includes('указано; в этой копии не отображается'), 'the copy says the name is on record');
+      assert.equal((await released()).length, 2, 'no release was journaled');
+
+      // Once the consent is withdrawn, the gate no longer lets the name out either.
+      await kz.t.custodian.consents.withdraw(ru, 'loyalty', { channel: 'web-form' }, 'test');
+      const afterWithdrawal = await receipt(kz, record.id, '?format=html');
+      assert.ok(!afterWithdrawal.body.includes('Айгерим'), 'released only through the gate');
     });
   });
 }

@@ -69,7 +69,7 @@ for (const engine of ENGINES) {
       const decide = () => custodian.gate.decide({ subjectId: id, purpose: 'marketing', operation: 'use', categories: ['user.contact.email'] });
       assert.equal((await decide()).allow, true);
 
-      const link = new URL(custodian.consents.unsubscribeLink(id, 'marketing'), base);
+      const link = new URL(await custodian.consents.unsubscribeLink(id, 'marketing'), base);
       await page.goto(`${base}${link.pathname}${link.search}`);
       assert.equal((await decide()).allow, true, 'opening the link alone withdraws nothing');
       const button = page.locator('button[type=submit]');

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { storeSnapshot } from '../support/snapshot.js';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { createTestApp, type TestCustodian } from '../support/custodian.js';
@@ -69,6 +70,21 @@ for (const engine of ENGINES) {
       const body = read.json();
       assert.deepEqual(body.items.map((i: { category: string }) => i.category).sort(), ['user.contact.address', 'user.name']);
       assert.deepEqual(body.withheld, [{ category: 'user.contact.phone_number', reasons: [{ code: 'category_blocked', message: 'category "user.contact.phone_number" is blocked' }] }]);
+    });
+
+    it('answers 404 for the blocks and disclosures of a subject that does not exist, and 422 for depersonalizing an undeclared category', async () => {
+      const unknown = '00000000-0000-4000-8000-000000000000';
+      for (const url of [`/v1/subjects/${unknown}/blocks`, `/v1/subjects/${unknown}/disclosures`]) {
+        const res = await app.inject({ method: 'GET', url, headers });
+        assert.deepEqual([res.statusCode, res.json().error.code], [404, 'not_found'], url);
+      }
+      const { id } = await subjectWithData('undeclared-dep@example.kz');
+      const before = await storeSnapshot(t.custodian);
+      const res = await post(`/v1/subjects/${id}/depersonalize`, { categories: ['user.name', 'zQnotdeclared'] });
+      assert.equal(res.statusCode, 422, res.body);
+      assert.deepEqual([res.json().error.code, res.json().error.details.map((d: { path: string }) => d.path)], ['category_not_declared', ['categories[1]']]);
+      assert.ok(!res.body.includes('zQnotdeclared'));
+      assert.deepEqual(await storeSnapshot(t.custodian), before);
     });
 
     it('refuses a block naming an undeclared category, writing nothing', async () => {

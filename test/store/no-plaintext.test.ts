@@ -78,7 +78,7 @@ for (const engine of ENGINES) {
       const read = await call('GET', `/v1/subjects/${id}/data?purpose=orders`);
       assert.equal(read.json().items.find((i: { category: string }) => i.category === 'user.name').value, MARKERS.rectified, 'the value is readable through the API');
       // An unsubscribe link opened from an e-mail: its token must not reach the log.
-      unsubscribeToken = new URL(t.custodian.consents.unsubscribeLink(id, 'marketing'), 'http://x').searchParams.get('token')!;
+      unsubscribeToken = new URL(await t.custodian.consents.unsubscribeLink(id, 'marketing'), 'http://x').searchParams.get('token')!;
       assert.equal((await app.inject({ method: 'GET', url: `/unsubscribe?token=${encodeURIComponent(unsubscribeToken)}` })).statusCode, 200);
       // A value misplaced into a path, sent without a key: refused, and not logged.
       assert.equal((await app.inject({ method: 'GET', url: `/v1/subjects/${encodeURIComponent(MARKERS.email)}/consents` })).statusCode, 401);

@@ -12,13 +12,15 @@ import { DEFAULT_MAIL_FROM, type MailConfig } from '../../src/config.js';
 import { createTestDatabase, type TestDatabase, type TestEngine } from './engines.js';
 
 export const DEMO_POLICY = fileURLToPath(new URL('../../examples/demo.policy.yaml', import.meta.url));
+/** Where test Custodians say people reach them, for links in mail. */
+export const TEST_PUBLIC_URL = 'https://privacy.test';
 export const EXAMPLES_DIR = fileURLToPath(new URL('../../examples/', import.meta.url));
 
 export interface TestCustodian {
   custodian: Custodian;
   database: TestDatabase;
   clock: ManualClock;
-  config: { database: TestDatabase['location']; keyringPath: string; masterKey?: string; mail: MailConfig };
+  config: { database: TestDatabase['location']; keyringPath: string; masterKey?: string; mail: MailConfig; publicUrl: string };
   /** Closes Custodian and drops the database. */
   dispose(): Promise<void>;
 }
@@ -30,6 +32,7 @@ export async function createTestCustodian(engine: TestEngine, options: { policy?
     database: database.location,
     keyringPath: join(database.dir, 'keyring.json'),
     mail: { transport: 'outbox' as const, dir: join(database.dir, 'outbox'), from: DEFAULT_MAIL_FROM },
+    publicUrl: TEST_PUBLIC_URL,
   };
   const custodian = await openCustodian(config, { clock: options.clock ?? clock });
   const policy = options.policy === undefined ? DEMO_POLICY : options.policy;

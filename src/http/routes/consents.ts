@@ -12,6 +12,7 @@ import { CONSENT_CHANNELS, CONSENT_EVENTS, CONSENT_STATES, type ConsentRecord, S
 import { PAGE_HEADERS, unsubscribeConfirmPage, unsubscribedPage } from '../../consent/pages.js';
 import { CustodianError } from '../../errors.js';
 import { LOCALES } from '../../policy/model.js';
+import { hasScope } from '../../access/api-keys.js';
 import { actorOf, requireScope } from '../auth.js';
 import { ErrorBody } from '../errors.js';
 import { isoTime, literalUnion, PolicyRef } from '../schemas.js';
@@ -162,7 +163,7 @@ function consentView(record: ConsentRecord): Static<typeof ConsentView> {
 const gpcHeader = (request: FastifyRequest) => request.headers['sec-gpc'] === '1';
 
 export const consentRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { custodian }) => {
-  const { consents, apiKeys } = custodian;
+  const { consents, readableCopies, apiKeys } = custodian;
 
   // GPC spec §3.5: a site declares that it honours the signal. Custodian does (see /v1/subjects/{id}/gpc).
   app.get(
@@ -253,14 +254,15 @@ export const consentRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
         summary: 'Who must be asked again: consents marked for renewal after a material policy change, and expired ones',
         security: [{ bearer: [] }],
         querystring: Type.Object(
-          { purpose: Type.Optional(PurposeId), after: Type.Optional(Type.String({ format: 'uuid' })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) },
+          { purpose: Type.Optional(PurposeId), after: Type.Optional(Type.String({ format: 'uuid' })), limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$|^1000$', description: 'Items per page, default 100, at most 1000' })) },
           { additionalProperties: false },
         ),
         response: { 200: Type.Object({ items: Type.Array(RenewalItem), next: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `after` for the next page' }) }), ...errors },
       },
     },
     async (request) => {
-      const page = await consents.renewals(request.query);
+      const { limit, ...rest } = request.query;
+      const page = await consents.renewals({ ...rest, limit: limit === undefined ? undefined : Number(limit) });
       return { items: page.items.map((item) => ({ ...item, since: isoTime(item.since) })), next: page.next };
     },
   );
@@ -310,7 +312,8 @@ export const consentRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
         case 'jsonld':
           return reply.type('application/ld+json').send(await consents.consentRecordJsonLd(id));
         case 'html': {
-          const copy = await consents.readableCopy(id, actorOf(request), request.query.locale);
+          // The name is decrypted only for a caller that may read personal data, and only through the gate.
+          const copy = await readableCopies.copy(id, { actor: actorOf(request), locale: request.query.locale, mayReadPersonalData: request.principal !== undefined && hasScope(request.principal, 'data:read') });
           return reply.type('text/html; charset=utf-8').headers({ ...PAGE_HEADERS, 'content-language': copy.locale }).send(copy.html);
         }
       }
@@ -401,7 +404,7 @@ export const consentRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
       },
     },
     async (request) => {
-      const headers = consents.unsubscribeHeaders(request.params.id, request.query.purpose);
+      const headers = await consents.unsubscribeHeaders(request.params.id, request.query.purpose);
       return { url: headers['List-Unsubscribe'].slice(1, -1), headers };
     },
   );

@@ -77,7 +77,7 @@ export const disclosureRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app
         response: { 200: Type.Object({ disclosures: Type.Array(DisclosureView) }), ...errors },
       },
     },
-    async (request) => ({ disclosures: (await disclosures.list({ subjectId: request.params.id })).map(view) }),
+    async (request) => ({ disclosures: (await disclosures.forSubject(request.params.id)).map(view) }),
   );
 
   app.get(
