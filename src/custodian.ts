@@ -37,6 +37,7 @@ import { Metrics } from './reports/metrics.js';
 import { Blocks } from './vault/blocking.js';
 import { Depersonalizer } from './vault/depersonalize.js';
 import { Disclosures } from './disclosures/disclosures.js';
+import { SubjectLookup } from './vault/lookup.js';
 import { Subjects, SUBJECT_TOPIC } from './vault/subjects.js';
 import { Vault } from './vault/vault.js';
 
@@ -54,6 +55,7 @@ export interface Custodian {
   readonly journal: Journal;
   readonly policies: PolicyVersions;
   readonly vault: Vault;
+  readonly lookup: SubjectLookup;
   readonly blocks: Blocks;
   readonly depersonalizer: Depersonalizer;
   readonly disclosures: Disclosures;
@@ -167,6 +169,7 @@ export async function openCustodian(config: Pick<Config, 'database' | 'masterKey
       gate,
       metrics,
       vault: new Vault({ store, work, subjects, keys, journal, policies, gate, clock, ids }),
+      lookup: new SubjectLookup({ work, keys, journal }),
       blocks: new Blocks({ store, work, subjects, journal, policies, clock, ids }),
       depersonalizer: new Depersonalizer({ work, subjects, journal, policies, clock, ids }),
       disclosures: new Disclosures({ store, work, subjects, journal, policies, gate, clock, ids }),

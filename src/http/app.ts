@@ -13,6 +13,7 @@ import { lazySchemaCompilers } from './schema-compilers.js';
 import { policyRoutes } from './routes/policy.js';
 import { subjectRoutes } from './routes/subjects.js';
 import { consentRoutes } from './routes/consents.js';
+import { accessRoutes } from './routes/access.js';
 import { decisionRoutes } from './routes/decisions.js';
 import { disclosureRoutes } from './routes/disclosures.js';
 import { vaultControlRoutes } from './routes/vault-controls.js';
@@ -60,6 +61,7 @@ export async function buildApp(custodian: Custodian, options: AppOptions = {}): 
         { name: 'consents', description: 'Consent, objections, GPC, receipts and unsubscribe' },
         { name: 'disclosures', description: 'Transfers to recipients, and who received what' },
         { name: 'policy', description: 'The published policy' },
+        { name: 'access', description: 'API keys' },
         { name: 'health', description: 'Liveness and readiness' },
       ],
     },
@@ -76,6 +78,7 @@ export async function buildApp(custodian: Custodian, options: AppOptions = {}): 
   await app.register(decisionRoutes, { custodian });
   await app.register(disclosureRoutes, { custodian });
   await app.register(consentRoutes, { custodian });
+  await app.register(accessRoutes, { custodian });
   await app.register(journalRoutes, { custodian });
   return app;
 }

@@ -27,6 +27,9 @@ export const ROUTE_SCOPES: Record<string, RouteAccess> = {
   'GET /unsubscribe': 'public',
   'POST /unsubscribe': 'public',
   'GET /metrics': ['admin'],
+  'GET /v1/apikeys': ['admin'],
+  'POST /v1/apikeys': ['admin'],
+  'DELETE /v1/apikeys/:id': ['admin'],
 
   // Policy.
   'GET /v1/policy': ['policy:read'],
@@ -36,6 +39,7 @@ export const ROUTE_SCOPES: Record<string, RouteAccess> = {
 
   // Subjects and their data.
   'POST /v1/subjects': ['subjects:write'],
+  'GET /v1/subjects': ['subjects:read'],
   'GET /v1/subjects/:id': ['subjects:read'],
   'PATCH /v1/subjects/:id': ['subjects:write'],
   'POST /v1/subjects/:id/data': ['data:write'],

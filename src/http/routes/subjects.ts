@@ -78,7 +78,7 @@ function itemView(item: DataItem): Static<typeof Item> {
 }
 
 export const subjectRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { custodian }) => {
-  const { vault, apiKeys } = custodian;
+  const { vault, lookup, apiKeys } = custodian;
 
   app.post(
     '/v1/subjects',
@@ -95,6 +95,31 @@ export const subjectRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
     async (request, reply) => {
       const result = await vault.upsertSubject(request.body, actorOf(request));
       return reply.status(result.created ? 201 : 200).send(result);
+    },
+  );
+
+  app.get(
+    '/v1/subjects',
+    {
+      onRequest: requireScope(apiKeys, 'subjects:read'),
+      schema: {
+        tags: ['subjects'],
+        summary: 'Find a subject by an identifier, without creating one',
+        description:
+          'The identifier is `type:value`, e.g. `email:aigerim@example.kz` or `phone:+77011234567`; it is normalized and looked up by its blind index. A hit is journaled as a view (the type, never the value); no subject holds it → 404. Query strings are never logged.',
+        security: [{ bearer: [] }],
+        querystring: Type.Object(
+          { identifier: Type.String({ minLength: 3, maxLength: 340, pattern: `^(${IDENTIFIER_TYPES.join('|')}):.+$`, description: 'type:value' }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Subject, ...errors },
+      },
+    },
+    async (request) => {
+      const raw = request.query.identifier;
+      const colon = raw.indexOf(':');
+      const subject = await lookup.byIdentifier({ type: raw.slice(0, colon) as (typeof IDENTIFIER_TYPES)[number], value: raw.slice(colon + 1) }, actorOf(request));
+      return { ...subject, createdAt: isoTime(subject.createdAt) };
     },
   );
 
