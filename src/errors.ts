@@ -47,3 +47,15 @@ export class CustodianError extends Error {
 export function notFound(what: string, path = ''): CustodianError {
   return new CustodianError('not_found', `${what} not found`, path ? [{ path, message: `${what} not found` }] : []);
 }
+
+/**
+ * The installation needs fixing before Custodian can run: a keyring with loose permissions,
+ * a missing key, a database URL of the wrong form. Messages name the file, variable or
+ * table to fix — never data — and the CLI prints them in one line, without a stack trace.
+ */
+export class SetupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SetupError';
+  }
+}

@@ -9,7 +9,7 @@ import { rotateKeys } from '../crypto/rotation.js';
 import { MIGRATIONS } from '../migrations.js';
 import { migrateToLatest } from '../store/migrations.js';
 import { openStore } from '../store/store.js';
-import { CustodianError } from '../errors.js';
+import { CustodianError, SetupError } from '../errors.js';
 import { registerPolicyCommands } from './policy.js';
 import { progressReporter } from './progress.js';
 import { registerApiKeyCommands } from './apikey-commands.js';
@@ -83,6 +83,10 @@ program.parseAsync(process.argv).catch(async (error: unknown) => {
   process.exitCode = 1;
   if (error instanceof ConfigError) {
     console.error(`Configuration error: ${error.message}`);
+    return;
+  }
+  if (error instanceof SetupError) {
+    console.error(`Setup error: ${error.message}`);
     return;
   }
   if (error instanceof CustodianError) {

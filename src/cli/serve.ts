@@ -8,6 +8,7 @@ import type { Config } from '../config.js';
 import { openCustodian, publishPolicyFile } from '../custodian.js';
 import { buildApp } from '../http/app.js';
 import { createLogger } from '../http/logging.js';
+import { SetupError } from '../errors.js';
 
 export const DEMO_POLICY = fileURLToPath(new URL('../../examples/demo.policy.yaml', import.meta.url));
 
@@ -18,7 +19,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
 
   const policyPath = config.policyPath ?? (options.demo && custodian.policies.list().length === 0 ? DEMO_POLICY : undefined);
   if (policyPath) {
-    if (!existsSync(policyPath)) throw new Error(`CUSTODIAN_POLICY: ${policyPath} does not exist`);
+    if (!existsSync(policyPath)) throw new SetupError(`CUSTODIAN_POLICY: ${policyPath} does not exist`);
     const result = await publishPolicyFile(custodian, policyPath);
     logger.info({ version: result.version.number, policy: result.version.policyId, created: result.created }, result.created ? 'policy published' : 'policy unchanged');
   } else if (custodian.policies.list().length === 0) {

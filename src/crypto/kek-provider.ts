@@ -12,6 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { SetupError } from '../errors.js';
 
 export interface KekProvider {
   readonly kind: 'file' | 'env';
@@ -33,7 +34,7 @@ interface KeyringFile {
 
 function decodeKey(b64: string, where: string): Buffer {
   const key = Buffer.from(b64.trim(), 'base64');
-  if (key.length !== 32) throw new Error(`${where}: a key must be 32 bytes, base64-encoded (got ${key.length} bytes)`);
+  if (key.length !== 32) throw new SetupError(`${where}: a key must be 32 bytes, base64-encoded (got ${key.length} bytes)`);
   return key;
 }
 
@@ -44,12 +45,12 @@ export function newKekId(now: Date = new Date()): string {
 export function envKekProvider(value: string): KekProvider {
   const keys = new Map<string, Buffer>();
   const entries = value.split(',').map((s) => s.trim()).filter(Boolean);
-  if (entries.length === 0) throw new Error('CUSTODIAN_MASTER_KEY is empty');
+  if (entries.length === 0) throw new SetupError('CUSTODIAN_MASTER_KEY is empty');
   for (const entry of entries) {
     // Base64 has no colon, so `id:` is unambiguous.
     const named = /^([A-Za-z0-9._-]+):(.+)$/.exec(entry);
     const [id, b64] = named ? [named[1], named[2]] : ['env', entry];
-    if (keys.has(id)) throw new Error(`CUSTODIAN_MASTER_KEY: key id "${id}" appears twice`);
+    if (keys.has(id)) throw new SetupError(`CUSTODIAN_MASTER_KEY: key id "${id}" appears twice`);
     keys.set(id, decodeKey(b64, `CUSTODIAN_MASTER_KEY (key "${id}")`));
   }
   const activeId = keys.keys().next().value as string;
@@ -59,7 +60,7 @@ export function envKekProvider(value: string): KekProvider {
     get: (id) => keys.get(id),
     ids: () => [...keys.keys()],
     addActive() {
-      throw new Error('Keys come from CUSTODIAN_MASTER_KEY: prepend a new "id:base64" entry there, then run `custodian keys rotate`.');
+      throw new SetupError('Keys come from CUSTODIAN_MASTER_KEY: prepend a new "id:base64" entry there, then run `custodian keys rotate`.');
     },
     retire() {
       // The operator removes retired keys from the environment themselves.
@@ -113,7 +114,7 @@ export function fileKekProvider(path: string): KekProvider {
     },
     retire(id) {
       const base = current(true);
-      if (id === base.active) throw new Error('Cannot retire the active key-encryption key');
+      if (id === base.active) throw new SetupError('Cannot retire the active key-encryption key');
       const { [id]: _retired, ...rest } = base.keys;
       save({ ...base, keys: rest });
     },
@@ -123,9 +124,9 @@ export function fileKekProvider(path: string): KekProvider {
 function loadOrCreate(path: string): KeyringFile {
   if (existsSync(path)) {
     const mode = statSync(path).mode & 0o777;
-    if (mode & 0o077) throw new Error(`${path}: the keyring must not be readable by group or others (mode ${mode.toString(8)}; run chmod 600)`);
+    if (mode & 0o077) throw new SetupError(`${path}: the keyring must not be readable by group or others (mode ${mode.toString(8)}; run chmod 600)`);
     const ring = JSON.parse(readFileSync(path, 'utf8')) as KeyringFile;
-    if (ring.version !== 1 || !ring.keys?.[ring.active]) throw new Error(`${path}: not a Custodian keyring (version 1 with an active key)`);
+    if (ring.version !== 1 || !ring.keys?.[ring.active]) throw new SetupError(`${path}: not a Custodian keyring (version 1 with an active key)`);
     return ring;
   }
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });

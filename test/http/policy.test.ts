@@ -40,6 +40,15 @@ for (const engine of ENGINES) {
       assert.equal(one.source, demo);
       assert.equal(one.policy.id, 'demo-shop');
       assert.equal((await app.inject({ method: 'GET', url: '/v1/policy/versions/9', headers })).statusCode, 404);
+
+      // Each publication is an event of the journal's system stream carrying the version's hash.
+      const published = await t.custodian.store.db.selectFrom('journal_event').selectAll().where('operation', '=', 'publication').orderBy('seq').execute();
+      const hashes = await t.custodian.store.db.selectFrom('policy_version').select(['number', 'hash']).orderBy('number').execute();
+      assert.deepEqual(
+        published.map((e) => [e.stream, e.subject_id, JSON.parse(e.details).policyVersion, JSON.parse(e.details).sha256]),
+        hashes.map((v) => ['system', null, Number(v.number), v.hash]),
+      );
+      assert.match(published[1].actor, /^apikey:[0-9a-f]{16}$/, 'the publisher is named');
     });
 
     it('refuses an invalid policy with every diagnostic and FILE:LINE:COL, publishing nothing', async () => {
