@@ -60,6 +60,19 @@ for (const engine of ENGINES) {
       assert.deepEqual(await storeSnapshot(t.custodian), before);
     });
 
+    it('never echoes an undeclared recipient or purpose id: it may be personal data in the wrong field', async () => {
+      const iin = '900101300123';
+      for (const payload of [
+        { subjectId: alice, recipient: iin, purpose: 'orders', categories: ['user.name'] },
+        { subjectId: alice, recipient: 'courier', purpose: iin, categories: ['user.name'] },
+      ]) {
+        const res = await disclose(payload);
+        assert.equal(res.statusCode, 403, res.body);
+        assert.ok(!res.body.includes(iin), res.body);
+        assert.ok(res.json().error.details.every((d: { path: string; code?: string }) => d.path === 'recipient' && typeof d.code === 'string'), 'reason codes in code, the field in path');
+      }
+    });
+
     it('answers who received a subject’s data, by recipient and by country', async () => {
       const mine = (await app.inject({ method: 'GET', url: `/v1/subjects/${alice}/disclosures`, headers })).json().disclosures;
       assert.deepEqual(mine.map((d: { recipient: string }) => d.recipient), ['courier', 'eu-cloud']);
