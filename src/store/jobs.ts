@@ -18,6 +18,8 @@ import type { Store } from './store.js';
 import type { Database, JobTable } from './tables.js';
 
 export const DEFAULT_MAX_ATTEMPTS = 8;
+/** The last error of a job whose worker stopped (crashed, was killed) before finishing its last attempt. */
+const LEASE_EXPIRED = 'LeaseExpired: the worker stopped before finishing the last attempt';
 const BACKOFF_BASE_MS = 1000;
 const BACKOFF_CAP_MS = 60 * 60 * 1000;
 
@@ -99,18 +101,19 @@ export class JobQueue {
 
   /**
    * Claims up to `limit` due jobs for `workerId` for `leaseMs`. Jobs whose lease ran out
-   * (their worker died) are due again.
+   * (their worker died) are due again — unless that was their last attempt: a job that
+   * kills every worker taking it would otherwise be claimed for ever.
    */
   async claim(workerId: string, limit: number, leaseMs: number): Promise<Job[]> {
     const { store, clock } = this.deps;
     const now = clock.now();
     return store.transaction(async (trx) => {
-      await trx
-        .updateTable('job')
-        .set({ state: 'pending', locked_by: null, locked_until: null, updated_at: now })
-        .where('state', '=', 'running')
-        .where('locked_until', '<', now)
+      const expired = trx.updateTable('job').where('state', '=', 'running').where('locked_until', '<', now);
+      await expired
+        .set({ state: 'failed', last_error: LEASE_EXPIRED, locked_by: null, locked_until: null, updated_at: now, finished_at: now })
+        .whereRef('attempts', '>=', 'max_attempts')
         .execute();
+      await expired.set({ state: 'pending', locked_by: null, locked_until: null, updated_at: now }).whereRef('attempts', '<', 'max_attempts').execute();
       let due = trx.selectFrom('job').select('id').where('state', '=', 'pending').where('run_at', '<=', now).orderBy('run_at').orderBy('id').limit(limit);
       if (store.engine === 'postgres') due = due.forUpdate().skipLocked();
       const ids = (await due.execute()).map((r) => r.id);

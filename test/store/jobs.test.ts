@@ -233,6 +233,29 @@ for (const engine of ENGINES) {
       assert.deepEqual([after.state, after.lastError], ['done', null]);
     });
 
+    it('a job that kills every worker that takes it is left failed once its attempts are spent, not retried forever', async () => {
+      const { jobs, worker } = t.custodian;
+      let ran = 0;
+      worker.handle('test.poison', async () => {
+        ran++;
+      });
+      const { id } = await jobs.enqueue({ kind: 'test.poison', maxAttempts: 2 });
+      const other = await secondNode();
+      for (const dead of ['node-1', 'node-2']) {
+        assert.equal((await other.jobs.claim(dead, 10, 1000)).length, 1, `${dead} takes it, then dies`);
+        t.clock.advance(1001);
+      }
+      assert.equal(await worker.runDue(), 0, 'its two attempts are spent: no third');
+      assert.equal(ran, 0);
+      const job = (await jobs.get(id))!;
+      assert.deepEqual([job.state, job.attempts, job.finishedAt], ['failed', 2, t.clock.now()]);
+      assert.match(job.lastError ?? '', /^LeaseExpired/);
+      // A dead letter like any other: it can be put back.
+      await jobs.retry(id);
+      assert.equal(await worker.runDue(), 1);
+      assert.equal(ran, 1);
+    });
+
     it(
       'two workers on two nodes claiming at once run every one of 50 jobs exactly once',
       { skip: engine === 'sqlite' ? 'SQLite has one writer: claims cannot overlap; this is about FOR UPDATE SKIP LOCKED between PostgreSQL sessions' : false },
