@@ -1,5 +1,6 @@
 /**
- * Periodic tasks (croner patterns, seconds first: `0 * * * * *` is every minute).
+ * Periodic tasks (croner patterns, seconds first: `0 * * * * *` is every minute), read in
+ * UTC: an occurrence must be the same instant on every node, whatever its time zone.
  *
  * A *cluster* task runs once per occurrence across all nodes, not once per node: every
  * node's timer tries to enqueue the occurrence's job under the idempotency key
@@ -31,6 +32,9 @@ interface LocalTask {
 
 type Task = ClusterTask | LocalTask;
 
+/** Nodes in different time zones would otherwise place `0 0 3 * * *` at different instants, and run it once each. */
+const ZONE = 'Etc/UTC';
+
 export class Scheduler {
   private readonly tasks = new Map<string, Task>();
   private readonly timers: Cron[] = [];
@@ -55,8 +59,8 @@ export class Scheduler {
     if (this.timers.length > 0) return;
     for (const task of this.tasks.values()) {
       // The occurrence is croner's scheduled time (whole seconds), the same on every node.
-      let occurrence = new Cron(task.pattern).nextRun();
-      const timer = new Cron(task.pattern, { protect: true, unref: true, name: undefined }, async (self) => {
+      let occurrence = new Cron(task.pattern, { timezone: ZONE }).nextRun();
+      const timer = new Cron(task.pattern, { protect: true, unref: true, name: undefined, timezone: ZONE }, async (self) => {
         const at = occurrence ?? new Date();
         occurrence = self.nextRun();
         try {
@@ -93,7 +97,7 @@ export class Scheduler {
 
   private add(task: Task): this {
     if (this.tasks.has(task.name)) throw new Error(`A scheduled task "${task.name}" already exists`);
-    new Cron(task.pattern, { paused: true }).stop(); // validates the pattern now, not at start
+    new Cron(task.pattern, { paused: true, timezone: ZONE }).stop(); // validates the pattern now, not at start
     this.tasks.set(task.name, task);
     return this;
   }

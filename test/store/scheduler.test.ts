@@ -92,6 +92,29 @@ for (const engine of ENGINES) {
       assert.ok(seconds.length <= 5, `no more occurrences than seconds elapsed: ${seconds.length}`);
     });
 
+    it('patterns are read in UTC, so a node in another time zone keeps the same occurrences', async () => {
+      // Every second, but only during this UTC hour (or the next, if it is about to end).
+      // Read in the node's local time in India (UTC+05:30), those hours are hours away.
+      const hour = new Date().getUTCHours();
+      const pattern = `* * ${hour},${(hour + 1) % 24} * * *`;
+      const zone = process.env.TZ;
+      process.env.TZ = 'Asia/Kolkata';
+      try {
+        assert.notEqual(new Date().getHours(), hour, 'the process now runs on India time');
+        nodeA.scheduler.cluster('test-utc', pattern, { kind: 'test.utc' });
+        nodeA.scheduler.start();
+        await sleep(2500);
+        nodeA.scheduler.stop();
+      } finally {
+        if (zone === undefined) delete process.env.TZ;
+        else process.env.TZ = zone;
+      }
+      await sleep(100);
+      const jobs = await nodeA.jobs.list({ kind: 'test.utc' });
+      assert.ok(jobs.length >= 1, `the task ran during its UTC hour: ${jobs.length} occurrences`);
+      for (const job of jobs) assert.ok([hour, (hour + 1) % 24].includes(new Date(String(job.payload.occurrence)).getUTCHours()), String(job.payload.occurrence));
+    });
+
     it('a local task runs on every node', async () => {
       const runs = { a: 0, b: 0 };
       nodeA.scheduler.local('test-local', '* * * * * *', async () => void runs.a++);
