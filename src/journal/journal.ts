@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Clock, IdSource } from '../clock.js';
 import type { JournalOperation } from '../law/operations.js';
+import { prepared, preparedInsert } from '../store/prepared.js';
 import type { Engine } from '../store/store.js';
 import type { Database, JournalEventTable } from '../store/tables.js';
 
@@ -93,13 +94,17 @@ export class Journal {
     const byStream = new Map<string, JournalEntry[]>();
     for (const entry of entries) {
       const stream = streamFor(entry.subjectId);
-      byStream.set(stream, [...(byStream.get(stream) ?? []), entry]);
+      const group = byStream.get(stream);
+      if (group) group.push(entry);
+      else byStream.set(stream, [entry]);
     }
     const written: JournalEvent[] = [];
     for (const stream of [...byStream.keys()].sort()) {
       let head = await this.lockHead(trx, stream);
       const rows: JournalEventTable[] = [];
       for (const entry of byStream.get(stream)!) {
+        const categories = entry.categories ?? [];
+        const details = entry.details ?? {};
         const base = {
           stream,
           seq: head.seq + 1,
@@ -109,33 +114,25 @@ export class Journal {
           operation: entry.operation,
           subject_id: entry.subjectId ?? null,
           purpose: entry.purpose ?? null,
-          categories: JSON.stringify(entry.categories ?? []),
-          details: JSON.stringify(entry.details ?? {}),
+          categories: JSON.stringify(categories),
+          details: JSON.stringify(details),
           prev_hash: head.hash,
         };
         const row = { ...base, hash: eventHash(base) };
         rows.push(row);
+        written.push({ ...eventFields(row), categories: [...categories], details: { ...details } });
         head = { seq: row.seq, hash: row.hash };
       }
-      await trx.insertInto('journal_event').values(rows).execute();
-      await trx.updateTable('journal_head').set({ seq: head.seq, hash: head.hash }).where('stream', '=', stream).execute();
-      written.push(...rows.map(toEvent));
+      await INSERT_EVENTS.run(trx, rows);
+      await UPDATE_HEAD.rows(trx, { stream, seq: head.seq, hash: head.hash });
     }
     return written;
   }
 
   private async lockHead(trx: Transaction<Database>, stream: string): Promise<{ seq: number; hash: string }> {
-    if (!this.knownStreams.has(stream)) {
-      await trx
-        .insertInto('journal_head')
-        .values({ stream, seq: 0, hash: GENESIS_HASH })
-        .onConflict((oc) => oc.column('stream').doNothing())
-        .execute();
-    }
-    let query = trx.selectFrom('journal_head').select(['seq', 'hash']).where('stream', '=', stream);
+    if (!this.knownStreams.has(stream)) await INSERT_HEAD.rows(trx, { stream, hash: GENESIS_HASH });
     // SQLite serializes writers on the database file; Postgres needs the row lock.
-    if (this.engine === 'postgres') query = query.forUpdate();
-    const head = await query.executeTakeFirst();
+    const [head] = await (this.engine === 'postgres' ? LOCK_HEAD : READ_HEAD).rows(trx, { stream });
     if (!head) {
       // The head row vanished (a test or an operator reset the journal): create it again.
       this.knownStreams.delete(stream);
@@ -146,7 +143,21 @@ export class Journal {
   }
 }
 
-export function toEvent(row: JournalEventTable): JournalEvent {
+// The append path runs on every write: its statements are built once (see store/prepared.ts).
+const EVENT_COLUMNS = ['stream', 'seq', 'id', 'at', 'actor', 'operation', 'subject_id', 'purpose', 'categories', 'details', 'prev_hash', 'hash'] as const;
+const INSERT_EVENTS = preparedInsert('journal_event', EVENT_COLUMNS);
+const INSERT_HEAD = prepared<{ stream: string; hash: string }>((db, p) =>
+  db
+    .insertInto('journal_head')
+    .values({ stream: p.stream, seq: 0, hash: p.hash })
+    .onConflict((oc) => oc.column('stream').doNothing()),
+);
+const READ_HEAD = prepared<{ stream: string }, { seq: number; hash: string }>((db, p) => db.selectFrom('journal_head').select(['seq', 'hash']).where('stream', '=', p.stream));
+const LOCK_HEAD = prepared<{ stream: string }, { seq: number; hash: string }>((db, p) => db.selectFrom('journal_head').select(['seq', 'hash']).where('stream', '=', p.stream).forUpdate());
+const UPDATE_HEAD = prepared<{ stream: string; seq: number; hash: string }>((db, p) => db.updateTable('journal_head').set({ seq: p.seq, hash: p.hash }).where('stream', '=', p.stream));
+
+/** An event's scalar fields, as stored. */
+function eventFields(row: JournalEventTable): Omit<JournalEvent, 'categories' | 'details'> {
   return {
     stream: row.stream,
     seq: Number(row.seq),
@@ -156,9 +167,11 @@ export function toEvent(row: JournalEventTable): JournalEvent {
     operation: row.operation,
     subjectId: row.subject_id,
     purpose: row.purpose,
-    categories: JSON.parse(row.categories) as string[],
-    details: JSON.parse(row.details) as Record<string, DetailValue>,
     prevHash: row.prev_hash,
     hash: row.hash,
   };
+}
+
+export function toEvent(row: JournalEventTable): JournalEvent {
+  return { ...eventFields(row), categories: JSON.parse(row.categories) as string[], details: JSON.parse(row.details) as Record<string, DetailValue> };
 }

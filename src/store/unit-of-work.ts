@@ -23,6 +23,7 @@ import { sql, type Transaction } from 'kysely';
 import { type ChangeBus, type ChangeEvent, distinctEvents } from './change-bus.js';
 import type { JobInput } from './job-types.js';
 import type { JobQueue } from './jobs.js';
+import { prepared } from './prepared.js';
 import type { Store } from './store.js';
 import type { Database, SubjectRow } from './tables.js';
 
@@ -79,9 +80,9 @@ export class UnitOfWorkRunner {
     return {
       trx,
       async lockSubject(subjectId, mode = 'update') {
-        let query = trx.selectFrom('subject').selectAll().where('id', '=', subjectId);
-        if (lockable) query = mode === 'share' ? query.forShare() : query.forUpdate();
-        return query.executeTakeFirst();
+        const statement = !lockable ? READ_SUBJECT : mode === 'share' ? SHARE_SUBJECT : LOCK_SUBJECT;
+        const [row] = await statement.rows(trx, { id: subjectId });
+        return row;
       },
       async lockSubjects(subjectIds) {
         if (subjectIds.length === 0) return [];
@@ -103,6 +104,11 @@ export class UnitOfWorkRunner {
     };
   }
 }
+
+// Every write starts here: built once (see prepared.ts).
+const READ_SUBJECT = prepared<{ id: string }, SubjectRow>((db, p) => db.selectFrom('subject').selectAll().where('id', '=', p.id));
+const LOCK_SUBJECT = prepared<{ id: string }, SubjectRow>((db, p) => db.selectFrom('subject').selectAll().where('id', '=', p.id).forUpdate());
+const SHARE_SUBJECT = prepared<{ id: string }, SubjectRow>((db, p) => db.selectFrom('subject').selectAll().where('id', '=', p.id).forShare());
 
 /** Raised when jobs were enqueued, so idle workers wake at once instead of at their next poll. */
 export const JOBS_TOPIC = 'jobs';

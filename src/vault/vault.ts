@@ -10,6 +10,7 @@ import type { Journal } from '../journal/journal.js';
 import { addDuration } from '../law/duration.js';
 import type { DataSource, Jurisdiction, Locale, PolicyIndex, ProcessingOperation, Purpose } from '../policy/model.js';
 import type { PolicyVersions } from '../policy/versions.js';
+import { preparedInsert } from '../store/prepared.js';
 import type { Store } from '../store/store.js';
 import type { DataItemTable } from '../store/tables.js';
 import type { UnitOfWorkRunner } from '../store/unit-of-work.js';
@@ -259,9 +260,13 @@ export class Vault {
           revision: 1,
         };
       });
-      await trx.insertInto('data_item').values(rows).execute();
+      await INSERT_ITEMS.run(trx, rows);
       const byPurpose = new Map<string, typeof rows>();
-      rows.forEach((row, i) => byPurpose.set(items[i].purpose, [...(byPurpose.get(items[i].purpose) ?? []), row]));
+      rows.forEach((row, i) => {
+        const group = byPurpose.get(items[i].purpose);
+        if (group) group.push(row);
+        else byPurpose.set(items[i].purpose, [row]);
+      });
       await this.journal.append(
         trx,
         [...byPurpose].map(([purpose, group]) => ({
@@ -410,6 +415,9 @@ export class Vault {
   }
 
 }
+
+/** Collection's insert, built once (see store/prepared.ts). */
+const INSERT_ITEMS = preparedInsert('data_item', ['id', 'subject_id', 'category', 'value_enc', 'purposes', 'source', 'collected_at', 'retention_due_at', 'state', 'policy_version', 'updated_at', 'revision']);
 
 function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: string }).code;
