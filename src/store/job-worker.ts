@@ -124,8 +124,9 @@ export class JobWorker {
     try {
       if (!handler) throw Object.assign(new Error('no handler'), { name: 'UnknownJobKind', code: job.kind.slice(0, 60) });
       await handler(job);
-      await queue.complete(job, workerId);
-      this.log.info({ job: job.id, kind: job.kind, attempt: job.attempts }, 'job done');
+      if (await queue.complete(job, workerId)) this.log.info({ job: job.id, kind: job.kind, attempt: job.attempts }, 'job done');
+      // The lease ran out while the handler ran: another worker may be running it again.
+      else this.log.warn({ job: job.id, kind: job.kind, attempt: job.attempts }, 'job finished after its lease ended; its outcome was not recorded');
     } catch (error) {
       const state = await queue.fail(job, workerId, error);
       const level = state === 'failed' ? 'error' : 'warn';

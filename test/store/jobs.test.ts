@@ -233,6 +233,26 @@ for (const engine of ENGINES) {
       assert.deepEqual([after.state, after.lastError], ['done', null]);
     });
 
+    it('a worker that outlives its lease does not record the job as done, and says so', async () => {
+      const { jobs } = t.custodian;
+      const other = await secondNode();
+      const logged: { level: string; msg: string }[] = [];
+      const log = (level: string) => (_obj: object, msg: string) => void logged.push({ level, msg });
+      const slow = new JobWorker({ queue: jobs, workerId: 'slow', leaseMs: 1000, log: { info: log('info'), warn: log('warn'), error: log('error') } });
+      let takenOver: Job | undefined;
+      slow.handle('test.slow', async () => {
+        t.clock.advance(1001); // the handler runs past its lease…
+        [takenOver] = await other.jobs.claim('fast', 1, 60_000); // …and another worker takes the job
+      });
+      const { id } = await jobs.enqueue({ kind: 'test.slow' });
+      assert.equal(await slow.runDue(), 1);
+      assert.equal(takenOver?.id, id);
+      const job = (await jobs.get(id))!;
+      assert.deepEqual([job.state, job.attempts], ['running', 2], 'the job is the other worker’s now');
+      assert.deepEqual(logged, [{ level: 'warn', msg: 'job finished after its lease ended; its outcome was not recorded' }]);
+      assert.equal(await other.jobs.complete(takenOver!, 'fast'), true);
+    });
+
     it('a job that kills every worker that takes it is left failed once its attempts are spent, not retried forever', async () => {
       const { jobs, worker } = t.custodian;
       let ran = 0;
