@@ -140,7 +140,7 @@ export async function openCustodian(config: Pick<Config, 'database' | 'masterKey
     const worker = new JobWorker({ queue: jobs, bus, workerId: nodeId });
     const mailer = options.mailer ?? (config.mail ? mailerFor({ mail: config.mail }) : undefined);
     let backgroundLog: JobLog | undefined;
-    const scheduler = new Scheduler({ queue: jobs });
+    const scheduler = new Scheduler({ queue: jobs, bus });
     const checkpoint = () => writeCheckpoint({ store, keys, clock, ids, sink, onSinkFailure: options.onCheckpointSinkFailure });
     // What the journal looked like at open: a process that journaled (a CLI command, say) signs a checkpoint as it closes.
     const headsAtOpen = JSON.stringify(await currentHeads(store.db));
@@ -185,7 +185,16 @@ export async function openCustodian(config: Pick<Config, 'database' | 'masterKey
           worker.setLog(background.log);
           backgroundLog = background.log;
         }
-        if (store.engine === 'postgres' && !listener) listener = listenForChanges({ url: pgUrl(store), bus, nodeId });
+        const log = background.log;
+        if (store.engine === 'postgres' && !listener) {
+          listener = listenForChanges({
+            url: pgUrl(store),
+            bus,
+            nodeId,
+            // Until it reconnects, other nodes' changes reach this one only through the caches' lifetimes.
+            onError: (error) => log?.warn({ err: { type: error.name, code: (error as { code?: string }).code } }, 'change listener connection lost; reconnecting'),
+          });
+        }
         worker.start();
         scheduler.start();
         await listener?.ready;

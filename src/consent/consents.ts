@@ -20,7 +20,7 @@ import type { Clock, IdSource } from '../clock.js';
 import { open, seal, valueContext } from '../crypto/envelope.js';
 import type { KeyService } from '../crypto/keys.js';
 import { CustodianError, notFound } from '../errors.js';
-import type { Journal, JournalEntry } from '../journal/journal.js';
+import { type Journal, type JournalEntry, streamFor } from '../journal/journal.js';
 import { type Jurisdiction, localize, LOCALES, type Locale, type Purpose } from '../policy/model.js';
 import type { PolicyVersions, PublishedPolicy } from '../policy/versions.js';
 import type { Store } from '../store/store.js';
@@ -350,12 +350,33 @@ export class Consents {
     const subjects = new Set<string>();
     let marked = 0;
     for (;;) {
-      const batch = await this.work.run((uow) => this.markBatch(uow, previousVersion, newVersion, affectedPurposeIds));
-      if (batch === undefined) break;
-      marked += batch.marked;
-      for (const id of batch.subjectIds) subjects.add(id);
+      const candidates = await this.renewable(this.store.db, newVersion, affectedPurposeIds).select(['id', 'subject_id']).orderBy('id').limit(RENEWAL_BATCH).execute();
+      if (candidates.length === 0) break;
+      // One unit of work per journal stream: each holds one stream head, so writers on other streams never wait for it.
+      const byStream = new Map<string, string[]>();
+      for (const row of candidates) {
+        const stream = streamFor(row.subject_id);
+        byStream.set(stream, [...(byStream.get(stream) ?? []), row.id]);
+      }
+      for (const ids of byStream.values()) {
+        const batch = await this.work.run((uow) => this.markBatch(uow, previousVersion, newVersion, affectedPurposeIds, ids));
+        marked += batch.marked;
+        for (const id of batch.subjectIds) subjects.add(id);
+      }
     }
     return { marked, subjectIds: [...subjects] };
+  }
+
+  /** Current given consents to `purposes` from before `newVersion` that are still valid: what a material change sends for renewal. */
+  private renewable(db: Kysely<Database>, newVersion: number, purposes: readonly string[]) {
+    const now = this.clock.now();
+    return db
+      .selectFrom('consent_record')
+      .where('purpose', 'in', [...purposes])
+      .where('current', '=', 1)
+      .where('event', '=', 'given')
+      .where('policy_version', '<', newVersion)
+      .where((eb) => eb.or([eb('valid_until', 'is', null), eb('valid_until', '>', now)]));
   }
 
   /**
@@ -536,30 +557,21 @@ export class Consents {
   }
 
   /**
-   * One batch of renewal marks; undefined when nothing is left. The batch's subjects are
-   * locked before the rows are re-read: a consent recorded between the first look and the
-   * lock would otherwise be superseded by a marker pointing at its predecessor, leaving two
-   * current rows. Rows a concurrent act superseded drop out of the re-read (and a batch that
-   * lost all of them looks again).
+   * Marks the given candidates. Their subjects are locked before the rows are re-read: a
+   * consent recorded between the first look and the lock would otherwise be superseded by a
+   * marker pointing at its predecessor, leaving two current rows. Rows a concurrent act
+   * superseded meanwhile drop out of the re-read.
    */
-  private async markBatch(uow: UnitOfWork, previousVersion: number, newVersion: number, purposes: readonly string[]): Promise<RenewalMarking | undefined> {
+  private async markBatch(uow: UnitOfWork, previousVersion: number, newVersion: number, purposes: readonly string[], candidateIds: readonly string[]): Promise<RenewalMarking> {
     const { trx } = uow;
     const now = this.clock.now();
-    const renewable = () =>
-      trx
-        .selectFrom('consent_record')
-        .selectAll()
-        .where('purpose', 'in', [...purposes])
-        .where('current', '=', 1)
-        .where('event', '=', 'given')
-        .where('policy_version', '<', newVersion)
-        .where((eb) => eb.or([eb('valid_until', 'is', null), eb('valid_until', '>', now)]));
-    const candidates = await renewable().orderBy('id').limit(RENEWAL_BATCH).execute();
-    if (candidates.length === 0) return undefined;
-    const subjectIds = [...new Set(candidates.map((row) => row.subject_id))].sort();
+    const subjectIds = [
+      ...new Set((await trx.selectFrom('consent_record').select('subject_id').where('id', 'in', [...candidateIds]).execute()).map((row) => row.subject_id)),
+    ].sort();
     await uow.lockSubjects(subjectIds);
-    const batch = await renewable()
-      .where('id', 'in', candidates.map((row) => row.id))
+    const batch = await this.renewable(trx, newVersion, purposes)
+      .selectAll()
+      .where('id', 'in', [...candidateIds])
       .orderBy('id')
       .execute();
     if (batch.length === 0) return { marked: 0, subjectIds: [] };

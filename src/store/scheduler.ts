@@ -13,7 +13,9 @@
  */
 import { Cron } from 'croner';
 import type { JsonValue } from './job-types.js';
+import type { ChangeBus } from './change-bus.js';
 import type { JobQueue } from './jobs.js';
+import { JOBS_TOPIC } from './unit-of-work.js';
 import type { JobLog } from './job-worker.js';
 
 interface ClusterTask {
@@ -39,7 +41,8 @@ export class Scheduler {
   private readonly tasks = new Map<string, Task>();
   private readonly timers: Cron[] = [];
 
-  constructor(private readonly deps: { queue: JobQueue; log?: JobLog }) {}
+  /** `bus`: where a new job is announced, so this node's worker takes it at once rather than at its next poll. */
+  constructor(private readonly deps: { queue: JobQueue; bus?: ChangeBus; log?: JobLog }) {}
 
   /** Once across all nodes, per occurrence of `pattern`: enqueue `job`. */
   cluster(name: string, pattern: string, job: ClusterTask['job']): this {
@@ -92,6 +95,7 @@ export class Scheduler {
       // A periodic task that keeps failing is retried a few times, then the next occurrence takes over.
       maxAttempts: 3,
     });
+    if (created) this.deps.bus?.deliver([{ topic: JOBS_TOPIC }], 'local');
     return { created, jobId: id };
   }
 
