@@ -11,11 +11,12 @@
  * details made of counts, flags and codes.
  */
 import { createHash } from 'node:crypto';
-import type { Transaction } from 'kysely';
+import type { CompiledQuery, Transaction } from 'kysely';
 import type { Clock, IdSource } from '../clock.js';
 import type { JournalOperation } from '../law/operations.js';
 import { prepared, preparedInsert } from '../store/prepared.js';
 import type { Engine } from '../store/store.js';
+import { writeTogether } from '../store/write-together.js';
 import type { Database, JournalEventTable } from '../store/tables.js';
 
 export const STREAM_COUNT = 32;
@@ -89,7 +90,20 @@ export class Journal {
    * two transactions touching the same streams cannot deadlock.
    */
   async append(trx: Transaction<Database>, entries: readonly JournalEntry[]): Promise<JournalEvent[]> {
-    if (entries.length === 0) return [];
+    const { events, writes } = await this.prepareAppend(trx, entries);
+    await writeTogether(trx, writes);
+    return events;
+  }
+
+  /**
+   * The first half of `append`, for a caller that sends its own writes with the journal's
+   * (`writeTogether`, one round trip on PostgreSQL): locks the streams' heads and chains the
+   * entries onto them. `writes` must run in the same transaction, before it commits.
+   */
+  async prepareAppend(trx: Transaction<Database>, entries: readonly JournalEntry[]): Promise<{ events: JournalEvent[]; writes: CompiledQuery[] }> {
+    const events: JournalEvent[] = [];
+    const writes: CompiledQuery[] = [];
+    if (entries.length === 0) return { events, writes };
     const at = this.clock.now();
     const byStream = new Map<string, JournalEntry[]>();
     for (const entry of entries) {
@@ -98,7 +112,6 @@ export class Journal {
       if (group) group.push(entry);
       else byStream.set(stream, [entry]);
     }
-    const written: JournalEvent[] = [];
     for (const stream of [...byStream.keys()].sort()) {
       let head = await this.lockHead(trx, stream);
       const rows: JournalEventTable[] = [];
@@ -120,13 +133,12 @@ export class Journal {
         };
         const row = { ...base, hash: eventHash(base) };
         rows.push(row);
-        written.push({ ...eventFields(row), categories: [...categories], details: { ...details } });
+        events.push({ ...eventFields(row), categories: [...categories], details: { ...details } });
         head = { seq: row.seq, hash: row.hash };
       }
-      await INSERT_EVENTS.run(trx, rows);
-      await UPDATE_HEAD.rows(trx, { stream, seq: head.seq, hash: head.hash });
+      writes.push(...INSERT_EVENTS.bind(trx, rows), UPDATE_HEAD.bind(trx, { stream, seq: head.seq, hash: head.hash }));
     }
-    return written;
+    return { events, writes };
   }
 
   private async lockHead(trx: Transaction<Database>, stream: string): Promise<{ seq: number; hash: string }> {

@@ -12,6 +12,7 @@ import type { DataSource, Jurisdiction, Locale, PolicyIndex, ProcessingOperation
 import type { PolicyVersions } from '../policy/versions.js';
 import { preparedInsert } from '../store/prepared.js';
 import type { Store } from '../store/store.js';
+import { writeTogether } from '../store/write-together.js';
 import type { DataItemTable } from '../store/tables.js';
 import type { UnitOfWorkRunner } from '../store/unit-of-work.js';
 import { type ActiveSubject, isActive, type Subjects } from './subjects.js';
@@ -260,14 +261,13 @@ export class Vault {
           revision: 1,
         };
       });
-      await INSERT_ITEMS.run(trx, rows);
       const byPurpose = new Map<string, typeof rows>();
       rows.forEach((row, i) => {
         const group = byPurpose.get(items[i].purpose);
         if (group) group.push(row);
         else byPurpose.set(items[i].purpose, [row]);
       });
-      await this.journal.append(
+      const journaled = await this.journal.prepareAppend(
         trx,
         [...byPurpose].map(([purpose, group]) => ({
           actor,
@@ -278,6 +278,8 @@ export class Vault {
           details: { items: group.map((r) => r.id), sources: [...new Set(group.map((r) => r.source))], policyVersion: active.number },
         })),
       );
+      // The items and their journal events: one commit, and one round trip on PostgreSQL.
+      await writeTogether(trx, [...INSERT_ITEMS.bind(trx, rows), ...journaled.writes]);
       return { ids: rows.map((r) => r.id), policyVersion: active.number, dues: rows.flatMap((r, i) => (r.retention_due_at === null ? [] : [{ purpose: items[i].purpose, category: r.category, due: r.retention_due_at }])) };
     });
     this.gate.noteRetention(subjectId, result.dues);
