@@ -27,6 +27,7 @@ import { type ChangeListenerHandle, listenForChanges } from './store/change-list
 import { type JobLog, JobWorker } from './store/job-worker.js';
 import { JobQueue } from './store/jobs.js';
 import { Scheduler } from './store/scheduler.js';
+import { refreshStatistics } from './store/statistics.js';
 import { openStore, type Store } from './store/store.js';
 import { UnitOfWorkRunner } from './store/unit-of-work.js';
 import { PurposeGate } from './decisions/gate.js';
@@ -106,7 +107,10 @@ export interface OpenOptions {
 const SCHEDULE = {
   policyRefresh: '*/15 * * * * *',
   pruneJobs: '0 17 3 * * *',
+  plannerStatistics: '0 41 * * * *',
 } as const;
+/** A renewal marking this large is bulk work: the planners' statistics are refreshed after it. */
+const BULK_ROWS = 10_000;
 /** Finished jobs are kept this long for `jobs list`, then pruned. */
 const JOB_RETENTION_MS = 7 * 24 * 3600_000;
 
@@ -206,6 +210,8 @@ export async function openCustodian(config: Pick<Config, 'database' | 'masterKey
         if (JSON.stringify(await currentHeads(store.db).catch(() => ({}))) !== headsAtOpen) await checkpoint().catch(() => undefined);
         await listener?.close();
         await mailer?.close();
+        // SQLite's statistics are kept as the connection goes (a no-op on PostgreSQL); read-only openings leave the file as it was.
+        if (options.migrate !== false) await refreshStatistics(store, { kind: 'periodic' }).catch(() => undefined);
         await store.close();
       },
     };
@@ -260,7 +266,7 @@ function registerPlatformJobs(custodian: Custodian, checkpointSchedule: string):
     })
     .handle(PLATFORM_JOBS.markRenewals, async (job) => {
       const { previousVersion, newVersion, purposes } = job.payload as { previousVersion: number; newVersion: number; purposes: string[] };
-      await consents.markRenewalNeeded(previousVersion, newVersion, purposes);
+      await afterBulkMarking(custodian, (await consents.markRenewalNeeded(previousVersion, newVersion, purposes)).marked);
     })
     .handle(PLATFORM_JOBS.pruneJobs, async () => {
       await jobs.prune(clock.now() - JOB_RETENTION_MS);
@@ -269,7 +275,14 @@ function registerPlatformJobs(custodian: Custodian, checkpointSchedule: string):
     .cluster('journal-checkpoint', checkpointSchedule, { kind: PLATFORM_JOBS.checkpoint })
     .cluster('prune-jobs', SCHEDULE.pruneJobs, { kind: PLATFORM_JOBS.pruneJobs })
     // Each node re-reads published versions: the fallback when a change event was missed.
-    .local('policy-refresh', SCHEDULE.policyRefresh, () => policies.refresh());
+    .local('policy-refresh', SCHEDULE.policyRefresh, () => policies.refresh())
+    // SQLite gathers no statistics by itself; each node keeps its own connection's (PostgreSQL: autovacuum's job).
+    .local('planner-statistics', SCHEDULE.plannerStatistics, () => refreshStatistics(custodian.store, { kind: 'periodic' }));
+}
+
+/** After marking many consents for renewal, the consent table's statistics describe a table that no longer exists. */
+async function afterBulkMarking(custodian: Custodian, marked: number): Promise<void> {
+  if (marked >= BULK_ROWS) await refreshStatistics(custodian.store, { kind: 'bulk', tables: ['consent_record'] });
 }
 
 export interface PolicyPublication extends PublishResult {
@@ -324,6 +337,7 @@ export async function publishPolicy(custodian: Custodian, source: string, file: 
     try {
       renewalsMarked = (await consents.markRenewalNeeded(result.previous.number, result.version.number, affected)).marked;
       renewalMarking = 'done';
+      await afterBulkMarking(custodian, renewalsMarked).catch(() => undefined);
     } catch {
       // The version is published and the gate already enforces it; the queued job finishes the list.
       renewalMarking = 'queued';

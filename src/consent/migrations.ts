@@ -56,4 +56,17 @@ export const consentMigrations: Record<string, Migration> = {
       await db.schema.alterTable('consent_record').addColumn('given_version', 'integer').execute();
     },
   },
+  /**
+   * Issue 16: a withdrawal and a give read the subject's current consent to one purpose
+   * (and topic). Against (subject_id, current) the purpose index (purpose, current, event)
+   * matched as many columns, and a planner that took it walked every current consent to that
+   * purpose, everyone's. Led by the subject and covering purpose and topic, the subject's
+   * index is the better match for every per-subject read; it replaces its prefix.
+   */
+  '0008_consent_subject_indexes': {
+    async up(db: Kysely<any>) {
+      await db.schema.createIndex('consent_record_subject_current_idx').on('consent_record').columns(['subject_id', 'current', 'purpose', 'topic']).execute();
+      await db.schema.dropIndex('consent_record_current_idx').ifExists().execute();
+    },
+  },
 };

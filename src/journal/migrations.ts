@@ -31,4 +31,17 @@ export const journalMigrations: Record<string, Migration> = {
       await db.schema.createIndex('journal_event_at_idx').on('journal_event').columns(['at', 'stream', 'seq']).execute();
     },
   },
+  /**
+   * Issue 16: a subject's journal page is ordered by (at, stream, seq) and resumes after a
+   * cursor on those columns. With (subject_id, at) the cursor's later columns were only in the
+   * auditors' time index, which planners then searched for the cursor's millisecond across
+   * every subject. Led by the subject and ending in the page order, this index serves the
+   * page and its cursor alone; it replaces its prefix.
+   */
+  '0008_journal_subject_page_index': {
+    async up(db: Kysely<any>) {
+      await db.schema.createIndex('journal_event_subject_page_idx').on('journal_event').columns(['subject_id', 'at', 'stream', 'seq']).execute();
+      await db.schema.dropIndex('journal_event_subject_idx').ifExists().execute();
+    },
+  },
 };

@@ -28,4 +28,25 @@ export const vaultMigrations: Record<string, Migration> = {
         .execute();
     },
   },
+  /**
+   * Issue 16: a subject's queries must cost what the subject holds, not what everyone holds.
+   * The gate's context, the purpose read and depersonalization ask for a subject's *active*
+   * items, the gate those with a retention date. The retention index (state,
+   * retention_due_at) matched that as well as (subject_id, category) did, and a planner that
+   * took it walked every active item of every subject. (subject_id, state, retention_due_at)
+   * matches every column the retention index can, and the subject besides, so no planner
+   * prefers the other, with statistics or without. The retention index stays for the
+   * retention sweep, which does want every active item by due date. A subject's newest
+   * e-mail (the mail address) gets (subject_id, type, created_at) for the same reason:
+   * against the (type, blind_index) key it walked every e-mail identifier. The subject-only
+   * indexes they replace served nothing the new ones do not.
+   */
+  '0008_vault_subject_indexes': {
+    async up(db: Kysely<any>) {
+      await db.schema.createIndex('data_item_subject_state_idx').on('data_item').columns(['subject_id', 'state', 'retention_due_at']).execute();
+      await db.schema.dropIndex('data_item_subject_idx').ifExists().execute();
+      await db.schema.createIndex('subject_identifier_subject_type_idx').on('subject_identifier').columns(['subject_id', 'type', 'created_at']).execute();
+      await db.schema.dropIndex('subject_identifier_subject_idx').ifExists().execute();
+    },
+  },
 };
