@@ -3,12 +3,15 @@
  * writes `bench-results/latest.json`. `BENCH_SCALE` (default 1) multiplies the work;
  * `BENCH_ONLY=startup` (or a comma list of ingest, decisions, startup) runs only those;
  * `BENCH_STARTUP_RUNS` (default 5) sets how many times the server is started.
+ * `BENCH_ONLY=scale` runs the scale benchmark (issue 16), which seeds up to a million items
+ * and so runs only when named; see scale.bench.ts for `BENCH_SCALE_SIZES` and the rest.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { ENGINES, engineSkip, type TestEngine } from '../support/engines.js';
 import { type BenchRow, type FigureRow, withRatios } from './harness.js';
 import { decisionsBenchmark } from './decisions.bench.js';
 import { ingestBenchmark } from './ingest.bench.js';
+import { scaleBenchmark, scaleOptionsFromEnv } from './scale.bench.js';
 import { startupBenchmark } from './startup.bench.js';
 
 const scale = Number(process.env.BENCH_SCALE ?? 1);
@@ -19,8 +22,11 @@ const BENCHMARKS: Record<string, (engine: TestEngine) => Promise<(BenchRow | Fig
   ingest: (engine) => ingestBenchmark(engine, Math.round(4000 * scale), log),
   decisions: (engine) => decisionsBenchmark(engine, scale, log),
   startup: (engine) => startupBenchmark(engine, startupRuns, log),
+  scale: (engine) => scaleBenchmark(engine, scaleOptionsFromEnv(), log),
 };
-const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',').map((name) => name.trim()) : Object.keys(BENCHMARKS);
+/** Run only when named in BENCH_ONLY: they take many minutes. */
+const ON_REQUEST = new Set(['scale']);
+const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',').map((name) => name.trim()) : Object.keys(BENCHMARKS).filter((name) => !ON_REQUEST.has(name));
 const unknown = only.filter((name) => !(name in BENCHMARKS));
 if (unknown.length > 0) {
   log(`BENCH_ONLY: no benchmark named ${unknown.join(', ')} (there are ${Object.keys(BENCHMARKS).join(', ')})`);
