@@ -5,8 +5,9 @@
  */
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
-import type { KeyService } from '../crypto/keys.js';
+import type { KeyService, WrappedKey } from '../crypto/keys.js';
 import { CustodianError, notFound } from '../errors.js';
+import type { ChangeBus } from '../store/change-bus.js';
 import type { UnitOfWork } from '../store/unit-of-work.js';
 import type { Database, SubjectRow } from '../store/tables.js';
 
@@ -31,8 +32,20 @@ export function notActive(subject: SubjectRow, path = 'id'): CustodianError {
   return new CustodianError('subject_not_active', `The subject is ${subject.state}`, [{ path, message: `the subject is ${subject.state}` }]);
 }
 
+export interface SubjectsDeps {
+  keys: KeyService;
+  clock: Clock;
+  /** When given, a `subject` change event from any node drops that subject's cached key at once. */
+  bus?: ChangeBus;
+}
+
 export class Subjects {
-  constructor(private readonly deps: { keys: KeyService; clock: Clock }) {}
+  private readonly keys = new KeyCache();
+
+  constructor(private readonly deps: SubjectsDeps) {
+    deps.bus?.subscribe(SUBJECT_TOPIC, (event) => event.key && this.keys.drop(event.key));
+    deps.bus?.onResync(() => this.keys.clear());
+  }
 
   /** Locks the subject for the unit of work; not found → `not_found`, not active → `subject_not_active`. */
   async lock(uow: UnitOfWork, subjectId: string, options: LockOptions = {}): Promise<ActiveSubject> {
@@ -68,11 +81,69 @@ export class Subjects {
       .set((eb) => ({ version: eb('version', '+', 1), updated_at: this.deps.clock.now() }))
       .where('id', 'in', ids)
       .execute();
-    for (const id of ids) uow.afterCommit({ topic: SUBJECT_TOPIC, key: id });
+    for (const id of ids) {
+      this.keys.drop(id);
+      uow.afterCommit({ topic: SUBJECT_TOPIC, key: id });
+    }
   }
 
-  /** The subject's data key. */
+  /**
+   * The subject's data key, from a row read under the subject's lock. Unwrapping costs as
+   * much as the rest of a small write, so a key is reused for up to a second. That is safe:
+   *
+   * - a cached key is returned only for the very wrapped key (and KEK id) of the row given,
+   *   so it opens nothing that unwrapping that row would not;
+   * - erasure (depersonalization) removes the wrapped key from the row, so after it commits
+   *   no lock returns a row the entry matches; and it calls `changed`, which drops the entry;
+   * - on other nodes the `subject` change event drops it (with `bus`), and at the latest it
+   *   is forgotten a second after it was unwrapped: no key outlives an erasure longer in memory.
+   */
   key(subject: ActiveSubject): Buffer {
-    return this.deps.keys.subjectKey(subject.id, { kekId: subject.kek_id, wrapped: subject.wrapped_key });
+    const wrapped = { kekId: subject.kek_id, wrapped: subject.wrapped_key };
+    return this.keys.get(subject.id, wrapped) ?? this.keys.set(subject.id, wrapped, this.deps.keys.subjectKey(subject.id, wrapped));
   }
 }
+
+/** Unwrapped data keys for `Subjects.key`: each forgotten KEY_TTL_MS after it was unwrapped, by a timer that keeps no process alive. */
+class KeyCache {
+  /** In unwrapping order, so the oldest entries are first. */
+  private readonly entries = new Map<string, WrappedKey & { key: Buffer; at: number }>();
+  private sweep?: NodeJS.Timeout;
+
+  get(subjectId: string, wrapped: WrappedKey): Buffer | undefined {
+    const entry = this.entries.get(subjectId);
+    if (!entry || entry.wrapped !== wrapped.wrapped || entry.kekId !== wrapped.kekId || performance.now() - entry.at >= KEY_TTL_MS) return undefined;
+    return entry.key;
+  }
+
+  set(subjectId: string, wrapped: WrappedKey, key: Buffer): Buffer {
+    this.entries.delete(subjectId);
+    if (this.entries.size >= MAX_CACHED_KEYS) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(subjectId, { ...wrapped, key, at: performance.now() });
+    this.sweep ??= setTimeout(() => this.forgetExpired(), KEY_TTL_MS).unref();
+    return key;
+  }
+
+  drop(subjectId: string): void {
+    this.entries.delete(subjectId);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+
+  private forgetExpired(): void {
+    this.sweep = undefined;
+    const now = performance.now();
+    for (const [subjectId, entry] of this.entries) {
+      if (now - entry.at < KEY_TTL_MS) break;
+      this.entries.delete(subjectId);
+    }
+    const oldest = this.entries.values().next().value;
+    if (oldest) this.sweep = setTimeout(() => this.forgetExpired(), KEY_TTL_MS - (now - oldest.at)).unref();
+  }
+}
+
+/** How long an unwrapped data key may be reused (see `Subjects.key`). */
+const KEY_TTL_MS = 1000;
+const MAX_CACHED_KEYS = 10_000;
