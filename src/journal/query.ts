@@ -58,9 +58,8 @@ export class JournalQuery {
     if (filter.to !== undefined) query = query.where('at', '<', filter.to);
     if (after) {
       const [at, stream, seq] = after;
-      query = query.where((eb) =>
-        eb.or([eb('at', '>', at), eb.and([eb('at', '=', at), eb('stream', '>', stream)]), eb.and([eb('at', '=', at), eb('stream', '=', stream), eb('seq', '>', seq)])]),
-      );
+      // A row-value comparison, so both engines seek the (subject_id, at, stream, seq) index to the cursor.
+      query = query.where((eb) => eb(eb.refTuple('at', 'stream', 'seq'), '>', eb.tuple(at, stream, seq)));
     }
     const rows = await query.orderBy('at').orderBy('stream').orderBy('seq').limit(limit + 1).execute();
     const events = rows.slice(0, limit).map(toEvent);
