@@ -1,0 +1,50 @@
+// Mutation testing of Custodian's core (`npm run mutate`; README, "Contributing").
+//
+// Test selection is per file: the TAP runner runs each test file in a process of its own
+// and, with `coverageAnalysis: 'perTest'`, counts it as one test, so a mutant runs only the
+// files that executed its code; `tap-ordered` (scripts/mutation/ordered-tap-runner.mjs)
+// keeps those that scripts/mutation/test-map.mjs lists for the mutant's folder and runs
+// them fastest first, stopping at the first failure.
+import { resolve } from 'node:path';
+import { CORE, orderedTestFiles } from './scripts/mutation/test-map.mjs';
+
+// A run narrowed with `--mutate` keeps its report and incremental cache apart, so it does
+// not overwrite the full run's (Stryker writes only the mutated files into both).
+const narrowed = process.argv.some((a) => a === '--mutate' || a === '-m' || a.startsWith('--mutate='));
+const reports = narrowed ? 'reports/mutation/narrowed' : 'reports/mutation';
+
+// Where test processes register, so the databases of killed ones are dropped (scripts/mutation/test-child.mjs).
+process.env.CUSTODIAN_MUTATION_REGISTRY ??= resolve('.stryker-tmp/test-processes');
+// A PostgreSQL half that silently skipped would make every storage mutant look killed-or-survived by SQLite alone.
+process.env.CUSTODIAN_REQUIRE_PG ??= '1';
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  $schema: './node_modules/@stryker-mutator/core/schema/stryker-schema.json',
+  packageManager: 'npm',
+  plugins: ['@stryker-mutator/tap-runner', '@stryker-mutator/typescript-checker', './scripts/mutation/ordered-tap-runner.mjs'],
+  mutate: CORE,
+  testRunner: 'tap-ordered',
+  tap: {
+    testFiles: orderedTestFiles(),
+    nodeArgs: ['-r', '{{hookFile}}', '--import', 'tsx', '--import', './scripts/mutation/test-child.mjs', '--test-reporter=tap', '{{testFile}}'],
+    forceBail: true,
+  },
+  coverageAnalysis: 'perTest',
+  checkers: ['typescript'],
+  tsconfigFile: 'tsconfig.json',
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  concurrency: 2,
+  timeoutMS: 20_000,
+  timeoutFactor: 2,
+  incremental: true,
+  incrementalFile: `${reports}/stryker-incremental.json`,
+  reporters: ['html', 'json', 'clear-text', 'progress'],
+  htmlReporter: { fileName: `${reports}/mutation.html` },
+  jsonReporter: { fileName: `${reports}/mutation.json` },
+  clearTextReporter: { allowColor: false, reportTests: false, reportMutants: false, reportScoreTable: true, skipFull: true },
+  thresholds: { high: 90, low: 80, break: null },
+  ignorePatterns: ['/data', '/bench-results', '/reports', '/.tmp', '/*.log'],
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: true,
+};
