@@ -1,0 +1,371 @@
+/**
+ * The purpose gate at its edges: a date exactly now, each member of each list of
+ * operations the rules single out, each consent scope, each legal basis — the cases where
+ * a `<` for a `<=` or a forgotten list entry would let data through.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { denied } from '../../src/decisions/denied.js';
+import { ALLOW_CODES, DENY_CODES } from '../../src/decisions/reasons.js';
+import { applicableLaws, type DecisionRequest, evaluate } from '../../src/decisions/gate.js';
+import { type ConsentFacts, NO_PREFERENCES, type PreferenceFacts, retentionKey, type SubjectContext } from '../../src/decisions/subject-context.js';
+import { PROCESSING_OPERATIONS, type ProcessingOperation } from '../../src/law/operations.js';
+import { compilePolicy } from '../../src/policy/compile.js';
+import { indexPolicy, type Policy } from '../../src/policy/model.js';
+
+const compiled = compilePolicy(readFileSync(new URL('./fixtures/gate.policy.yaml', import.meta.url), 'utf8'), 'gate.policy.yaml');
+assert.ok(compiled.policy, JSON.stringify(compiled.diagnostics));
+const POLICY: Policy = compiled.policy;
+const NOW = Date.parse('2026-11-22T12:00:00Z');
+const DAY = 86_400_000;
+const NO_SCOPE = { thirdParties: false, crossBorder: false, publicDissemination: false };
+const ALL_SCOPES = { thirdParties: true, crossBorder: true, publicDissemination: true };
+
+const given = (extra: Partial<ConsentFacts> = {}): ConsentFacts => ({ state: 'given', validUntil: null, scope: NO_SCOPE, separate: NO_SCOPE, categories: [], policyVersion: 7, ...extra });
+
+function context(overrides: Partial<SubjectContext> & { prefs?: Partial<PreferenceFacts> } = {}): SubjectContext {
+  const { prefs, ...rest } = overrides;
+  return { subjectId: 's-1', version: 0, state: 'active', jurisdiction: null, blockedAll: false, blockedCategories: new Set(), retentionDue: new Map(), preferences: { ...NO_PREFERENCES, ...prefs }, ...rest };
+}
+
+function withPolicy(change: (p: Policy) => void): Policy {
+  const copy = structuredClone(POLICY);
+  change(copy);
+  return copy;
+}
+
+/** A purpose that allows every operation on a contract basis under all three laws. */
+const EVERYTHING = withPolicy((p) => {
+  p.purposes[0].operations = [...PROCESSING_OPERATIONS];
+});
+
+function decide(request: Partial<DecisionRequest>, ctx: SubjectContext = context(), policy: Policy = EVERYTHING) {
+  return evaluate(indexPolicy(policy), 7, { subjectId: 's-1', purpose: 'orders', operation: 'use', categories: ['user.name'], ...request }, ctx, NOW);
+}
+const codes = (request: Partial<DecisionRequest>, ctx?: SubjectContext, policy?: Policy) => decide(request, ctx, policy).reasons.map((r) => r.code);
+const denies = (request: Partial<DecisionRequest>, ctx?: SubjectContext, policy?: Policy) => decide(request, ctx, policy).allow === false;
+
+describe('dates exactly now', () => {
+  const marketing = { purpose: 'marketing', categories: ['user.contact.email'] };
+  const consentUntil = (validUntil: number) => context({ prefs: { consents: new Map([['marketing', given({ validUntil })]]) } });
+
+  it('a consent valid until now has expired; one valid a millisecond longer still counts', () => {
+    assert.deepEqual(codes(marketing, consentUntil(NOW), POLICY), ['consent_expired']);
+    assert.match(decide(marketing, consentUntil(NOW), POLICY).reasons[0].message, /expired on 2026-11-22/);
+    assert.equal(decide(marketing, consentUntil(NOW + 1), POLICY).allow, true);
+  });
+
+  it('a consent marked for renewal and valid until now has expired too', () => {
+    const ctx = context({ prefs: { consents: new Map([['marketing', given({ state: 'renewal-needed', validUntil: NOW })]]) } });
+    assert.deepEqual(codes(marketing, ctx, POLICY), ['consent_expired']);
+  });
+
+  it('data due for retention now may no longer be used; data due a millisecond later may', () => {
+    const due = (at: number) => context({ retentionDue: new Map([[retentionKey('orders', 'user.name'), at]]) });
+    assert.deepEqual(codes({}, due(NOW)), ['retention_expired']);
+    assert.match(decide({}, due(NOW)).reasons[0].message, /"user.name" data for "orders" passed its retention date 2026-11-22/);
+    assert.equal(decide({}, due(NOW + 1)).allow, true);
+    assert.equal(decide({ categories: ['user.contact.email'] }, due(NOW)).allow, true, 'another category’s date does not count');
+    assert.equal(decide({ purpose: 'marketing', categories: ['user.name'] }, context({ retentionDue: new Map([[retentionKey('marketing', 'user.name'), NOW]]) }), EVERYTHING).reasons.some((r) => r.code === 'retention_expired'), true);
+  });
+});
+
+describe('operations the rules single out', () => {
+  const others = (list: readonly ProcessingOperation[]) => PROCESSING_OPERATIONS.filter((op) => !list.includes(op));
+
+  it('blocked data may only be stored (and blocked again); every other operation is refused', () => {
+    const whileBlocked = ['storage', 'blocking'] as const;
+    for (const operation of whileBlocked) {
+      assert.equal(decide({ operation }, context({ blockedAll: true })).allow, true, operation);
+      assert.equal(decide({ operation }, context({ blockedCategories: new Set(['user.name']) })).allow, true, operation);
+    }
+    for (const operation of others(whileBlocked)) {
+      const request = { operation, ...(operation === 'transfer' ? { recipient: 'courier' } : {}) };
+      assert.ok(codes(request, context({ blockedAll: true })).includes('subject_blocked'), operation);
+      assert.ok(codes(request, context({ blockedCategories: new Set(['user.name']) })).includes('category_blocked'), operation);
+    }
+  });
+
+  it('destruction, deletion and depersonalization need no basis and no declared operation; nothing else is spared', () => {
+    const bare = withPolicy((p) => {
+      p.purposes[0].operations = ['collection'];
+      p.purposes[0].legalBasis = {};
+    });
+    for (const operation of ['destruction', 'deletion', 'depersonalization'] as const) {
+      const d = decide({ operation }, context(), bare);
+      assert.deepEqual(d.reasons.map((r) => r.code), ['obligation_to_erase'], operation);
+      assert.match(d.reasons[0].message, new RegExp(`^${operation} ends the processing`));
+    }
+    for (const operation of others(['destruction', 'deletion', 'depersonalization', 'collection'])) {
+      assert.ok(codes({ operation, recipient: 'courier' }, context(), bare).includes('operation_not_allowed'), operation);
+    }
+    assert.deepEqual(codes({ operation: 'collection' }, context(), bare), ['no_legal_basis', 'no_legal_basis', 'no_legal_basis']);
+  });
+
+  it('data past retention may still be collected anew, blocked or destroyed; every other operation is refused', () => {
+    const expired = context({ retentionDue: new Map([[retentionKey('orders', 'user.name'), NOW - DAY]]) });
+    const exempt = ['collection', 'destruction', 'deletion', 'depersonalization', 'blocking'] as const;
+    for (const operation of exempt) assert.equal(decide({ operation }, expired).allow, true, operation);
+    for (const operation of others(exempt)) {
+      assert.ok(codes({ operation, ...(operation === 'transfer' ? { recipient: 'courier' } : {}) }, expired).includes('retention_expired'), operation);
+    }
+  });
+
+  it('each storing operation keeps a Kazakh or Russian resident’s data at home; other operations do not', () => {
+    const storedInGermany = withPolicy((p) => {
+      p.purposes[0].operations = [...PROCESSING_OPERATIONS];
+      p.operator.jurisdictions = ['KZ', 'RU', 'EU', 'US-CA'];
+      p.purposes[0].legalBasis = { ...p.purposes[0].legalBasis, ru: 'contract' } as Policy['purposes'][number]['legalBasis'];
+      p.operator.storageRegion = 'DE';
+    });
+    const storing = ['collection', 'recording', 'systematization', 'accumulation', 'storage'] as const;
+    for (const jurisdiction of ['KZ', 'RU'] as const) {
+      for (const operation of storing) {
+        const d = decide({ operation }, context({ jurisdiction }), storedInGermany);
+        assert.deepEqual(d.reasons.map((r) => r.code), ['residency_storage'], `${operation} for ${jurisdiction}`);
+        assert.equal(d.reasons[0].message, `data of ${jurisdiction} residents must be stored in ${jurisdiction}, but the operator stores in DE`);
+      }
+    }
+    for (const operation of ['clarification', 'extraction', 'use'] as const) {
+      assert.equal(decide({ operation }, context({ jurisdiction: 'KZ' }), storedInGermany).allow, true, operation);
+    }
+    assert.equal(decide({ operation: 'storage' }, context({ jurisdiction: 'EU' }), storedInGermany).allow, true, 'the GDPR has no localisation rule');
+    assert.equal(decide({ operation: 'storage' }, context({ jurisdiction: null }), storedInGermany).allow, true, 'residence unknown');
+  });
+
+  it('a storage region is read from the operator’s country when it states none, and no region means no residency refusal', () => {
+    const established = (country: string | undefined) =>
+      withPolicy((p) => {
+        p.purposes[0].operations = [...PROCESSING_OPERATIONS];
+        p.operator.storageRegion = undefined;
+        p.operator.country = country;
+      });
+    assert.deepEqual(codes({ operation: 'storage' }, context({ jurisdiction: 'KZ' }), established('DE')), ['residency_storage']);
+    assert.equal(decide({ operation: 'storage' }, context({ jurisdiction: 'KZ' }), established('KZ')).allow, true);
+    assert.equal(decide({ operation: 'storage' }, context({ jurisdiction: 'KZ' }), established(undefined)).allow, true);
+  });
+});
+
+describe('the state of the subject', () => {
+  it('names the state of a subject that is not active, and stops there', () => {
+    for (const state of ['erased', 'depersonalized'] as const) {
+      const d = decide({ purpose: 'nothing-declared' }, context({ state }));
+      assert.deepEqual(d.reasons, [{ code: 'subject_erased', message: `the subject's data has been ${state}` }]);
+      assert.equal(d.allow, false);
+      assert.equal(d.policyVersion, 7);
+    }
+  });
+
+  it('names the undeclared purpose’s policy version, and a declared category not in the purpose by name', () => {
+    assert.deepEqual(decide({ purpose: 'profiling' }).reasons, [{ code: 'purpose_not_declared', message: 'the purpose is not declared in policy version 7' }]);
+    const declaredElsewhere = decide({ categories: ['user.device.cookie_id'] });
+    assert.deepEqual(declaredElsewhere.reasons, [{ code: 'category_not_declared_for_purpose', message: 'category "user.device.cookie_id" is not declared for purpose "orders"' }]);
+    const unknown = decide({ categories: ['aigerim@example.kz'] });
+    assert.deepEqual(unknown.reasons, [{ code: 'category_not_declared_for_purpose', message: 'a category not declared in the policy was asked for "orders"' }]);
+  });
+
+  it('names each blocked category and says a whole-subject block blocks everything', () => {
+    const d = decide({ categories: ['user.name', 'user.contact.email'] }, context({ blockedAll: true, blockedCategories: new Set(['user.contact.email']) }));
+    assert.deepEqual(d.reasons, [
+      { code: 'subject_blocked', message: 'the subject’s data is blocked' },
+      { code: 'category_blocked', message: 'category "user.contact.email" is blocked' },
+    ]);
+  });
+});
+
+describe('legal bases', () => {
+  const basisCodes = (legalBasis: Record<string, string>, jurisdiction: 'EU' | 'KZ' | 'US-CA' | null = null) =>
+    decide({}, context({ jurisdiction }), withPolicy((p) => {
+      p.purposes[0].legalBasis = legalBasis as Policy['purposes'][number]['legalBasis'];
+    })).reasons;
+
+  it('gives each basis its own code, with the law it is under', () => {
+    const cases: [string, string][] = [
+      ['contract', 'basis_contract'],
+      ['legal-obligation', 'basis_legal_obligation'],
+      ['vital-interests', 'basis_vital_interests'],
+      ['public-task', 'basis_public_task'],
+      ['legitimate-interests', 'basis_legitimate_interests'],
+    ];
+    for (const [basis, code] of cases) assert.deepEqual(basisCodes({ gdpr: basis, kz: 'contract', ccpa: 'performing-services' }, 'EU'), [{ code, message: `GDPR: ${basis}` }]);
+    assert.deepEqual(basisCodes({ gdpr: 'contract', kz: 'law', ccpa: 'performing-services' }, 'KZ'), [{ code: 'basis_legal_obligation', message: 'Kazakhstan 94-V: law' }]);
+    assert.deepEqual(basisCodes({ gdpr: 'contract', kz: 'contract', ccpa: 'performing-services' }, 'US-CA'), [{ code: 'basis_other', message: 'CCPA/CPRA: performing-services' }]);
+  });
+
+  it('needs a basis under every law that governs a subject of unknown residence', () => {
+    const d = basisCodes({ gdpr: 'contract', ccpa: 'performing-services' });
+    assert.deepEqual(d.map((r) => r.code), ['no_legal_basis']);
+    assert.equal(d[0].message, 'purpose "orders" declares no legal basis under Kazakhstan 94-V');
+    assert.deepEqual(applicableLaws(POLICY, null), ['kz', 'gdpr', 'ccpa']);
+    assert.deepEqual(applicableLaws(POLICY, 'EU'), ['gdpr']);
+  });
+
+  it('checks the consent once, however many laws rest on it', () => {
+    const bothOnConsent = withPolicy((p) => {
+      p.purposes[1].legalBasis = { gdpr: 'consent', kz: 'consent', ccpa: 'sharing' } as Policy['purposes'][number]['legalBasis'];
+    });
+    const d = decide({ purpose: 'marketing', categories: ['user.contact.email'] }, context(), bothOnConsent);
+    assert.deepEqual(d.reasons.map((r) => r.code), ['consent_missing']);
+    assert.equal(d.reasons[0].message, 'no consent recorded for purpose "marketing"');
+  });
+
+  it('names the consent state in its message', () => {
+    const marketing = { purpose: 'marketing', categories: ['user.contact.email'] };
+    const withState = (state: ConsentFacts['state']) => decide(marketing, context({ prefs: { consents: new Map([['marketing', given({ state })]]) } }), POLICY).reasons[0];
+    assert.deepEqual(withState('refused'), { code: 'consent_refused', message: 'consent to "marketing" was refused' });
+    assert.deepEqual(withState('withdrawn'), { code: 'consent_withdrawn', message: 'consent to "marketing" was withdrawn' });
+    assert.deepEqual(withState('expired'), { code: 'consent_expired', message: 'consent to "marketing" has expired' });
+  });
+});
+
+describe('objections and opt-outs', () => {
+  it('an objection to a legitimate-interests purpose binds under the GDPR only; an objection to another purpose does not', () => {
+    const analytics = { purpose: 'analytics', categories: ['user.device.cookie_id'] };
+    const consent = new Map([['analytics', given()]]);
+    const objected = (jurisdiction: 'EU' | 'KZ', purposes: string[]) => context({ jurisdiction, prefs: { consents: consent, objections: new Set(purposes) } });
+    assert.deepEqual(decide(analytics, objected('EU', ['analytics']), POLICY).reasons.map((r) => r.code), ['objection_upheld']);
+    assert.equal(decide(analytics, objected('EU', ['marketing']), POLICY).allow, true);
+    assert.equal(decide(analytics, objected('KZ', ['analytics']), POLICY).allow, true, 'under 94-V the purpose rests on consent, which was given');
+  });
+
+  it('an objection to direct marketing binds under the GDPR whatever the basis, and not to a purpose that is not marketing', () => {
+    const marketing = { purpose: 'marketing', categories: ['user.contact.email'] };
+    const eu = (objections: string[]) => context({ jurisdiction: 'EU', prefs: { consents: new Map([['marketing', given()], ['orders', given()]]), objections: new Set(objections) } });
+    const objection = decide(marketing, eu(['marketing']), POLICY).reasons;
+    assert.deepEqual(objection, [{ code: 'objection_upheld', message: 'the subject objected to direct marketing ("marketing")' }]);
+    assert.equal(decide(marketing, eu([]), POLICY).allow, true);
+    assert.equal(decide(marketing, context({ jurisdiction: 'KZ', prefs: { consents: new Map([['marketing', given()]]), objections: new Set(['marketing']) } }), POLICY).allow, true, 'art. 21(3) is the GDPR’s');
+    assert.equal(decide({}, eu(['orders']), POLICY).allow, true, 'orders are not marketing');
+  });
+
+  it('an opt-out of sale stops a sale, an opt-out of sharing stops sharing, for California residents only', () => {
+    const optedOut = (jurisdiction: 'US-CA' | 'EU') => context({ jurisdiction, prefs: { consents: new Map([['analytics', given()], ['marketing', given()]]), saleSharingOptOut: true } });
+    const sale = decide({ purpose: 'analytics', categories: ['user.device.cookie_id'] }, optedOut('US-CA'), POLICY).reasons;
+    assert.deepEqual(sale, [{ code: 'opted_out_of_sale_or_sharing', message: 'the subject opted out of the sale of personal information' }]);
+    const sharing = decide({ purpose: 'marketing', categories: ['user.contact.email'] }, optedOut('US-CA'), POLICY).reasons;
+    assert.deepEqual(sharing, [{ code: 'opted_out_of_sale_or_sharing', message: 'the subject opted out of the sharing of personal information' }]);
+    assert.equal(decide({ purpose: 'analytics', categories: ['user.device.cookie_id'] }, optedOut('EU'), POLICY).allow, true);
+  });
+});
+
+describe('consent scopes of a transfer', () => {
+  /** Marketing (consent under every law) may go to `partner`, placed and classed as asked. */
+  const withRecipient = (kind: 'processor' | 'third-party' | 'group-company' | 'authority', country: string, safeguard?: string, laws: Policy['operator']['jurisdictions'] = ['EU']) =>
+    withPolicy((p) => {
+      p.operator.jurisdictions = laws;
+      p.recipients.push({ id: 'partner', kind, name: { en: 'Partner' }, country, ...(safeguard ? { safeguard } : {}), purposes: ['marketing'], categories: [] } as Policy['recipients'][number]);
+      const marketing = p.purposes.find((x) => x.id === 'marketing')!;
+      marketing.recipients.push('partner');
+      marketing.operations.push('transfer');
+    });
+  const send = (policy: Policy, consent: ConsentFacts | undefined, jurisdiction: 'EU' | 'KZ' = 'EU') =>
+    decide({ purpose: 'marketing', operation: 'transfer', recipient: 'partner', categories: ['user.contact.email'] }, context({ jurisdiction, prefs: { consents: consent ? new Map([['marketing', consent]]) : new Map() } }), policy);
+
+  it('a third party or a group company needs a consent that covers third parties; a processor or an authority does not', () => {
+    for (const kind of ['third-party', 'group-company'] as const) {
+      const policy = withRecipient(kind, 'KZ', undefined);
+      const refused = send(policy, given({ scope: NO_SCOPE }));
+      assert.deepEqual(refused.reasons, [{ code: 'consent_scope_not_covered', message: 'the consent to "marketing" does not cover transfers to third parties' }], kind);
+      assert.equal(send(policy, given({ scope: { ...NO_SCOPE, thirdParties: true } })).allow, true, kind);
+      assert.equal(send(policy, given({ scope: { ...NO_SCOPE, crossBorder: true, publicDissemination: true } })).allow, false, `${kind}: other scopes do not stand in`);
+    }
+    for (const kind of ['processor', 'authority'] as const) assert.equal(send(withRecipient(kind, 'KZ'), given()).allow, true, kind);
+  });
+
+  it('a recipient abroad needs a consent that covers transfers abroad, on top of the safeguard', () => {
+    const policy = withRecipient('processor', 'US', 'scc');
+    assert.deepEqual(send(policy, given({ scope: NO_SCOPE })).reasons, [{ code: 'consent_scope_not_covered', message: 'the consent to "marketing" does not cover transfers abroad' }]);
+    const allowed = send(policy, given({ scope: { ...NO_SCOPE, crossBorder: true } }));
+    assert.equal(allowed.allow, true);
+    assert.deepEqual(allowed.reasons.filter((r) => r.code === 'safeguard'), [{ code: 'safeguard', message: 'cross-border transfer to US under scc' }]);
+    assert.equal(send(policy, given({ scope: { ...NO_SCOPE, thirdParties: true, publicDissemination: true } })).allow, false);
+  });
+
+  it('a transfer abroad resting on the person’s consent needs that consent given separately', () => {
+    const policy = withRecipient('processor', 'US', 'consent');
+    const missing = send(policy, given({ scope: ALL_SCOPES }));
+    assert.deepEqual(missing.reasons, [{ code: 'cross_border_consent_missing', message: "transfer to US needs the subject's separate consent to cross-border transfer" }]);
+    assert.equal(send(policy, given({ scope: NO_SCOPE, separate: { ...NO_SCOPE, crossBorder: true } })).allow, true, 'the separate act covers the scope by itself');
+    assert.equal(send(policy, given({ separate: { ...NO_SCOPE, thirdParties: true } })).allow, false);
+  });
+
+  it('under 94-V a consent-based transfer abroad or to a third party needs its own separate consent (art. 7(6))', () => {
+    const abroad = withRecipient('processor', 'US', 'scc', ['KZ']);
+    assert.deepEqual(send(abroad, given(), 'KZ').reasons.map((r) => r.code), ['cross_border_consent_missing']);
+    assert.equal(send(abroad, given({ separate: { ...NO_SCOPE, crossBorder: true } }), 'KZ').allow, true);
+    const thirdParty = withRecipient('third-party', 'KZ', undefined, ['KZ']);
+    const refused = send(thirdParty, given({ scope: ALL_SCOPES }), 'KZ');
+    assert.deepEqual(refused.reasons, [{ code: 'third_party_consent_missing', message: 'transfer to third party "partner" needs the subject\'s separate consent (94-V art. 7(6))' }]);
+    assert.equal(send(thirdParty, given({ separate: { ...NO_SCOPE, thirdParties: true } }), 'KZ').allow, true);
+    assert.equal(send(thirdParty, given({ separate: { ...NO_SCOPE, crossBorder: true, publicDissemination: true } }), 'KZ').allow, false);
+  });
+
+  it('a separate consent counts only while the consent itself is given', () => {
+    const abroad = withRecipient('processor', 'US', 'scc', ['KZ']);
+    for (const state of ['renewal-needed', 'withdrawn'] as const) {
+      const d = send(abroad, given({ state, separate: ALL_SCOPES }), 'KZ');
+      assert.ok(d.reasons.some((r) => r.code === 'cross_border_consent_missing'), `${state}: ${JSON.stringify(d.reasons)}`);
+    }
+    const thirdParty = withRecipient('third-party', 'KZ', undefined, ['KZ']);
+    assert.ok(send(thirdParty, given({ state: 'renewal-needed', separate: ALL_SCOPES }), 'KZ').reasons.some((r) => r.code === 'third_party_consent_missing'));
+  });
+
+  it('a transfer that rests on no consent asks for no consent scope', () => {
+    const contractual = withPolicy((p) => {
+      p.operator.jurisdictions = ['EU'];
+      p.recipients.push({ id: 'partner', kind: 'third-party', name: { en: 'Partner' }, country: 'US', safeguard: 'scc', purposes: ['orders'], categories: [] } as Policy['recipients'][number]);
+      p.purposes[0].recipients.push('partner');
+    });
+    const d = decide({ operation: 'transfer', recipient: 'partner' }, context({ jurisdiction: 'EU' }), contractual);
+    assert.equal(d.allow, true, JSON.stringify(d.reasons));
+  });
+
+  it('names what a recipient may not receive, and which recipient it is', () => {
+    const d = decide({ operation: 'transfer', recipient: 'courier', categories: ['user.contact.email', 'no.such.category'] });
+    assert.deepEqual(d.reasons.filter((r) => r.code === 'category_not_declared_for_recipient'), [
+      { code: 'category_not_declared_for_recipient', message: 'category "user.contact.email" is not declared for recipient "courier"' },
+      { code: 'category_not_declared_for_recipient', message: 'a category not declared in the policy was asked for recipient "courier"' },
+    ]);
+    const undeclared = decide({ operation: 'transfer', recipient: 'eu-cloud', categories: ['user.nothing'] }, context(), withPolicy((p) => p.purposes[0].categories.push('user.nothing')));
+    assert.deepEqual(undeclared.reasons, [{ code: 'category_not_declared_for_recipient', message: 'a category not declared in the policy was asked for recipient "eu-cloud"' }]);
+    assert.deepEqual(decide({ operation: 'transfer', recipient: 'us-ads' }).reasons.find((r) => r.code === 'recipient_not_declared_for_purpose'), {
+      code: 'recipient_not_declared_for_purpose',
+      message: 'recipient "us-ads" is not declared for purpose "orders"',
+    });
+  });
+
+  it('a recipient declared by the purpose alone, or by the recipient alone, is declared for it', () => {
+    const byPurposeOnly = withPolicy((p) => {
+      p.recipients[0].purposes = [];
+    });
+    assert.equal(decide({ operation: 'transfer', recipient: 'courier' }, context(), byPurposeOnly).allow, true);
+    const byRecipientOnly = withPolicy((p) => {
+      p.purposes[0].recipients = [];
+    });
+    assert.equal(decide({ operation: 'transfer', recipient: 'courier' }, context(), byRecipientOnly).allow, true);
+  });
+
+  it('a cross-border transfer without a safeguard names the country and the recipient', () => {
+    const bare = withPolicy((p) => {
+      p.recipients[1].safeguard = undefined;
+    });
+    assert.deepEqual(decide({ operation: 'transfer', recipient: 'eu-cloud' }, context(), bare).reasons, [{ code: 'transfer_without_safeguard', message: 'transfer to DE ("eu-cloud") has no safeguard' }]);
+  });
+});
+
+describe('reason codes', () => {
+  it('are distinct, and a refusal carries each one as a detail at the named path', () => {
+    assert.equal(new Set([...DENY_CODES, ...ALLOW_CODES]).size, DENY_CODES.length + ALLOW_CODES.length);
+    const error = denied('Collection for "orders" is not allowed', [
+      { code: 'consent_missing', message: 'no consent' },
+      { code: 'subject_blocked', message: 'blocked' },
+    ], 'items');
+    assert.equal(error.code, 'denied');
+    assert.equal(error.message, 'Collection for "orders" is not allowed');
+    assert.deepEqual(error.details, [
+      { path: 'items', code: 'consent_missing', message: 'no consent' },
+      { path: 'items', code: 'subject_blocked', message: 'blocked' },
+    ]);
+  });
+});
