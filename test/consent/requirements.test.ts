@@ -283,7 +283,7 @@ describe('the content 94-V art. 8(4) asks for', () => {
     const otherBasis = changed(KZ, (p) => {
       p.operator.jurisdictions = ['KZ', 'EU'];
       const newsletter = p.purposes.find((x) => x.id === 'newsletter')!;
-      newsletter.legalBasis = { kz: 'legitimate-interests', gdpr: 'consent' } as Policy['purposes'][number]['legalBasis'];
+      newsletter.legalBasis = { kz: 'public-task', gdpr: 'consent' } as Policy['purposes'][number]['legalBasis'];
     });
     assert.equal(checkConsentAct(plain('newsletter'), published(otherBasis), 3, NOW).event, 'given', '94-V names another basis');
     const all = refusal(() => checkConsentAct(kz(incomplete), published(KZ), 3, NOW));
