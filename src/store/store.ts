@@ -5,9 +5,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient, sql, SqliteDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, sql, SqliteDialect, type Transaction } from 'kysely';
 import pg from 'pg';
-import { preparedName } from './prepared.js';
+import { postgresPool } from './postgres-pool.js';
 import type { Database } from './tables.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -128,6 +128,8 @@ function postgresDialect(url: string): PostgresDialect {
   const pool = new pg.Pool({
     connectionString: url,
     max: Number(process.env.CUSTODIAN_PG_POOL_SIZE ?? 10),
+    // Lets a connection send a statement before the last one's answer is in (postgres-pool.ts).
+    pipeline: true,
     // BIGINT epoch-ms times fit in a double; parse them as numbers, not strings.
     types: {
       getTypeParser(oid: number, format?: any) {
@@ -139,33 +141,7 @@ function postgresDialect(url: string): PostgresDialect {
   // An idle connection the server drops (restart, failover, DROP DATABASE … FORCE) is
   // discarded by the pool and replaced on demand; without a listener it would crash us.
   pool.on('error', () => undefined);
-  return new PostgresDialect({ pool: withNamedStatements(pool) });
-}
-
-/**
- * Runs the statements built in prepared.ts as named statements, so the server parses and
- * plans each once per connection instead of on every call. Other queries pass unchanged.
- */
-function withNamedStatements(pool: pg.Pool): PostgresPool {
-  const clients = new WeakMap<pg.PoolClient, PostgresPoolClient>();
-  return {
-    async connect() {
-      const client = await pool.connect();
-      let wrapped = clients.get(client);
-      if (!wrapped) {
-        wrapped = {
-          query: ((text: string, values?: unknown[]) => {
-            const name = typeof text === 'string' ? preparedName(text) : undefined;
-            return name ? client.query({ name, text, values }) : client.query(text, values);
-          }) as unknown as PostgresPoolClient['query'],
-          release: () => client.release(),
-        };
-        clients.set(client, wrapped);
-      }
-      return wrapped;
-    },
-    end: () => pool.end(),
-  };
+  return new PostgresDialect({ pool: postgresPool(pool) });
 }
 
 function redactUrl(url: string): string {

@@ -9,17 +9,20 @@
  *
  * The writes must not touch the same rows: in one PostgreSQL statement they all see the
  * database as it was before any of them. They are still one transaction's writes, and a
- * failure of any fails the statement.
+ * failure of any fails the statement. Inside a transaction the statement's outcome is
+ * reported with the next statement's (postgres-pool.ts): a failure is thrown there, at the
+ * latest by the `commit`, which then commits nothing.
  *
  * @example
  *   await writeTogether(trx, [...INSERT_ITEMS.bind(trx, rows), ...journaled.writes]);
  */
 import { type CompiledQuery, type Kysely, PostgresAdapter } from 'kysely';
+import { DEFERRED_WRITE } from './postgres-pool.js';
 import { nameForPostgres } from './prepared.js';
 import type { Database } from './tables.js';
 
 export async function writeTogether(db: Kysely<Database>, writes: readonly CompiledQuery[]): Promise<void> {
-  const combined = writes.length > 1 && db.getExecutor().adapter instanceof PostgresAdapter ? combine(writes) : undefined;
+  const combined = db.getExecutor().adapter instanceof PostgresAdapter && writes.length > 0 ? combine(writes, db.isTransaction) : undefined;
   if (combined) {
     await db.executeQuery(combined);
     return;
@@ -27,15 +30,20 @@ export async function writeTogether(db: Kysely<Database>, writes: readonly Compi
   for (const write of writes) await db.executeQuery(write);
 }
 
-/** Combined texts by their parts; a few shapes recur (items per call, streams per append). */
+/**
+ * Combined texts by their parts and whether the result may wait; a few shapes recur (items
+ * per call, streams per append). In a transaction the write is marked so the connection
+ * sends it with the next statement and reports its outcome there (see postgres-pool.ts).
+ */
 const combinedTexts = new Map<string, string | null>();
 const MAX_SHAPES = 500;
 
-function combine(writes: readonly CompiledQuery[]): CompiledQuery | undefined {
-  const key = writes.map((w) => w.sql).join('\u0000');
+function combine(writes: readonly CompiledQuery[], inTransaction: boolean): CompiledQuery | undefined {
+  const key = `${inTransaction}\u0000${writes.map((w) => w.sql).join('\u0000')}`;
   let text = combinedTexts.get(key);
   if (text === undefined) {
     text = combinedText(writes);
+    if (text !== null && inTransaction) text += DEFERRED_WRITE;
     if (combinedTexts.size < MAX_SHAPES) {
       combinedTexts.set(key, text);
       if (text !== null) nameForPostgres(text);
@@ -64,5 +72,5 @@ function combinedText(writes: readonly CompiledQuery[]): string | null {
     offset += write.parameters.length;
   }
   const last = parts.pop()!;
-  return `with ${parts.map((part, i) => `w${i} as (${part})`).join(', ')} ${last}`;
+  return parts.length === 0 ? last : `with ${parts.map((part, i) => `w${i} as (${part})`).join(', ')} ${last}`;
 }
