@@ -22,7 +22,9 @@ process.env.CUSTODIAN_REQUIRE_PG ??= '1';
 export default {
   $schema: './node_modules/@stryker-mutator/core/schema/stryker-schema.json',
   packageManager: 'npm',
-  plugins: ['@stryker-mutator/tap-runner', '@stryker-mutator/typescript-checker', './scripts/mutation/ordered-tap-runner.mjs'],
+  plugins: ['@stryker-mutator/tap-runner', '@stryker-mutator/typescript-checker', './scripts/mutation/ordered-tap-runner.mjs', './scripts/mutation/equivalent-ignorer.mjs'],
+  // Equivalent mutants (mutation/EQUIVALENT.md) are reported as Ignored and do not count.
+  ignorers: ['equivalent'],
   mutate: CORE,
   testRunner: 'tap-ordered',
   tap: {
