@@ -5,7 +5,7 @@
 //   npm run mutate -- --force                           # ignore the incremental cache
 // Test databases that killed test processes left behind are dropped before and after.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { stopLeftovers, sweep } from './mutation/test-child.mjs';
 
@@ -25,7 +25,7 @@ if (stopLeftovers(registry) > 0) await new Promise((resolve) => setTimeout(resol
 const dropped = await sweep(registry, { all: true });
 if (dropped > 0) console.log(`Dropped ${dropped} test databases left by stopped test processes.`);
 const report = join(root, narrowed ? 'reports/mutation/narrowed/mutation.json' : 'reports/mutation/mutation.json');
-if (existsSync(report)) {
+if (existsSync(report) && statSync(report).mtimeMs >= started) {
   const scores = spawn(process.execPath, [join(root, 'scripts/mutation/scores.mjs'), report], { stdio: 'inherit' });
   await new Promise((resolve) => scores.on('close', resolve));
 }
