@@ -22,7 +22,7 @@ process.env.CUSTODIAN_REQUIRE_PG ??= '1';
 export default {
   $schema: './node_modules/@stryker-mutator/core/schema/stryker-schema.json',
   packageManager: 'npm',
-  plugins: ['@stryker-mutator/tap-runner', '@stryker-mutator/typescript-checker', './scripts/mutation/ordered-tap-runner.mjs', './scripts/mutation/equivalent-ignorer.mjs'],
+  plugins: ['@stryker-mutator/tap-runner', '@stryker-mutator/typescript-checker', './scripts/mutation/ordered-tap-runner.mjs', './scripts/mutation/equivalent-ignorer.mjs', './scripts/mutation/live-reporter.mjs'],
   // Equivalent mutants (mutation/EQUIVALENT.md) are reported as Ignored and do not count.
   ignorers: ['equivalent'],
   mutate: CORE,
@@ -43,7 +43,7 @@ export default {
   timeoutFactor: 2,
   incremental: true,
   incrementalFile: `${reports}/stryker-incremental.json`,
-  reporters: ['html', 'json', 'clear-text', 'progress'],
+  reporters: ['html', 'json', 'clear-text', 'progress', 'live'],
   htmlReporter: { fileName: `${reports}/mutation.html` },
   jsonReporter: { fileName: `${reports}/mutation.json` },
   clearTextReporter: { allowColor: false, reportTests: false, reportMutants: false, reportScoreTable: true, skipFull: true },
