@@ -5,9 +5,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, sql, SqliteDialect, type Transaction } from 'kysely';
+import { CompiledQuery, type DatabaseConnection, Kysely, PostgresDialect, sql, SqliteDialect, type SqliteDialectConfig, SqliteDriver, type Transaction } from 'kysely';
 import pg from 'pg';
 import { postgresPool } from './postgres-pool.js';
+import { SqliteGroupCommit } from './sqlite-group-commit.js';
 import type { Database } from './tables.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -25,7 +26,9 @@ export interface Store {
   readonly location: StoreLocation;
   /**
    * Runs `work` in a transaction, retrying on serialization failures (SQLSTATE 40001 and
-   * deadlocks) so distributed Postgres-compatible engines work unchanged.
+   * deadlocks) so distributed Postgres-compatible engines work unchanged. On SQLite, units
+   * that wait for the one writer share a commit, each in its own savepoint
+   * (sqlite-group-commit.ts); the promise resolves once the unit's writes are committed.
    */
   transaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
   /**
@@ -51,16 +54,24 @@ export function parseDatabaseUrl(url: string, baseDir = process.cwd()): StoreLoc
 /** Serialization failures and deadlocks (PostgreSQL), and a writer in another process (SQLite). */
 const RETRYABLE = new Set(['40001', '40P01', 'SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT']);
 
+function isRetryable(error: unknown): boolean {
+  const code = (error as { code?: string } | undefined)?.code;
+  return code !== undefined && RETRYABLE.has(code);
+}
+
 export function openStore(location: StoreLocation): Store {
+  const sqlite: { connection?: SqliteDatabase.Database } = {};
   const db =
-    location.engine === 'sqlite' ? new Kysely<Database>({ dialect: sqliteDialect(location.path) }) : new Kysely<Database>({ dialect: postgresDialect(location.url) });
+    location.engine === 'sqlite' ? new Kysely<Database>({ dialect: sqliteDialect(location.path, sqlite) }) : new Kysely<Database>({ dialect: postgresDialect(location.url) });
   const description = location.engine === 'sqlite' ? `sqlite:${location.path}` : redactUrl(location.url);
+  const groups = location.engine === 'sqlite' ? new SqliteGroupCommit(db, () => sqlite.connection?.inTransaction === true, isRetryable) : undefined;
   return {
     engine: location.engine,
     db,
     description,
     location,
     async transaction(work) {
+      if (groups) return groups.transaction(work);
       for (let attempt = 1; ; attempt++) {
         try {
           return await db.transaction().execute(work);
@@ -86,8 +97,8 @@ export function openStore(location: StoreLocation): Store {
 /** Advisory lock key for keyring changes (an arbitrary constant of Custodian's). */
 const KEYRING_LOCK = 7_120_231_001;
 
-function sqliteDialect(path: string): SqliteDialect {
-  return new SqliteDialect({
+function sqliteDialect(path: string, opened: { connection?: SqliteDatabase.Database }): SqliteDialect {
+  return new ImmediateSqliteDialect({
     database: async () => {
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
       const sqlite = new SqliteDatabase(path);
@@ -96,9 +107,31 @@ function sqliteDialect(path: string): SqliteDialect {
       sqlite.pragma('foreign_keys = ON');
       // A CLI command (e.g. `apikey create`) may write while the server holds the file.
       sqlite.pragma('busy_timeout = 5000');
+      opened.connection = sqlite;
       return withStatementCache(sqlite);
     },
   });
+}
+
+/**
+ * Transactions begin IMMEDIATE: they take the writer's lock at once rather than at their
+ * first write, so a transaction (and a commit group, see sqlite-group-commit.ts) never finds
+ * that another process wrote after it read (SQLITE_BUSY_SNAPSHOT) halfway through.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly config: SqliteDialectConfig) {
+    super(config);
+  }
+
+  override createDriver(): SqliteDriver {
+    return new ImmediateSqliteDriver(this.config);
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
 }
 
 /**
