@@ -18,9 +18,9 @@ import type { PolicyVersions } from '../policy/versions.js';
 import { governingLaws, type Law, LAW_NAME } from '../law/jurisdictions.js';
 import { homeRegion, isCrossBorder } from '../law/transfers.js';
 import type { Metrics } from '../reports/metrics.js';
-import type { Database } from '../store/tables.js';
+import type { Database, SubjectRow } from '../store/tables.js';
 import type { Reason } from './reasons.js';
-import { type ConsentFacts, loadSubjectContext, type PreferencesLoader, retentionKey, type SubjectContext, SubjectContextCache } from './subject-context.js';
+import { type ConsentFacts, loadSubjectContext, type PreferencesLoader, retentionKey, type SubjectContext, SubjectContextCache, type SubjectFacts } from './subject-context.js';
 
 export interface DecisionRequest {
   subjectId: string;
@@ -309,11 +309,11 @@ export class PurposeGate {
    * With `lockedVersion` (the version of the subject row the caller holds locked) a cached
    * context of another version is not trusted: it predates a change, maybe another node's.
    */
-  async context(subjectId: string, db: Kysely<Database> = this.db, lockedVersion?: number): Promise<SubjectContext | undefined> {
+  async context(subjectId: string, db: Kysely<Database> = this.db, lockedVersion?: number, locked?: SubjectFacts): Promise<SubjectContext | undefined> {
     const cached = this.cache.get(subjectId);
     if (cached !== null && (lockedVersion === undefined || cached?.version === lockedVersion)) return cached;
     const generation = this.cache.generation(subjectId);
-    const loaded = await loadSubjectContext(db, subjectId, this.preferences);
+    const loaded = await loadSubjectContext(db, subjectId, this.preferences, locked);
     this.cache.set(subjectId, loaded, generation);
     return loaded;
   }
@@ -345,11 +345,14 @@ export class PurposeGate {
 
   /**
    * Decides. Inside a unit of work pass `within`: the transaction, and the subject row the
-   * unit holds locked, whose version tells whether the cached context is current.
+   * unit holds locked, whose version tells whether the cached context is current (and, when
+   * it is the whole row, spares reading it again to load one).
    */
-  async decide(request: DecisionRequest, within?: { trx: Kysely<Database>; subject?: { version: number } }): Promise<Decision> {
+  async decide(request: DecisionRequest, within?: { trx: Kysely<Database>; subject?: { version: number } | SubjectRow }): Promise<Decision> {
     const active = this.policies.active();
-    const context = await this.context(request.subjectId, within?.trx, within?.subject ? Number(within.subject.version) : undefined);
+    const subject = within?.subject;
+    const locked = subject && 'state' in subject ? subject : undefined;
+    const context = await this.context(request.subjectId, within?.trx, subject ? Number(subject.version) : undefined, locked);
     const decision = evaluate(active.index, active.number, request, context, this.clock.now(), this.policies.renewalFloor(active.number), (version) => this.policies.get(version)?.index);
     this.count(active.index, request, decision);
     return decision;

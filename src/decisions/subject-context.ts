@@ -6,7 +6,8 @@
  */
 import type { Kysely } from 'kysely';
 import type { Jurisdiction } from '../policy/model.js';
-import type { Database } from '../store/tables.js';
+import { prepared } from '../store/prepared.js';
+import type { Database, SubjectRow } from '../store/tables.js';
 
 export type ConsentState = 'given' | 'refused' | 'withdrawn' | 'expired' | 'renewal-needed';
 
@@ -62,21 +63,17 @@ export function retentionKey(purpose: string, category: string): string {
   return `${purpose}\u0000${category}`;
 }
 
-export async function loadSubjectContext(db: Kysely<Database>, subjectId: string, preferences: PreferencesLoader): Promise<SubjectContext | undefined> {
-  const subject = await db.selectFrom('subject').select(['id', 'state', 'jurisdiction', 'version']).where('id', '=', subjectId).executeTakeFirst();
+/** The subject row's fields the context keeps. */
+export type SubjectFacts = Pick<SubjectRow, 'state' | 'jurisdiction' | 'version'>;
+
+/**
+ * Loads what the gate knows about a subject. `subject`, when the caller holds the row
+ * locked in `db`'s transaction, saves reading it again.
+ */
+export async function loadSubjectContext(db: Kysely<Database>, subjectId: string, preferences: PreferencesLoader, subject?: SubjectFacts): Promise<SubjectContext | undefined> {
+  subject ??= (await SUBJECT_FACTS.rows(db, { subjectId }))[0];
   if (!subject) return undefined;
-  const [blocks, dues, prefs] = await Promise.all([
-    db.selectFrom('data_block').select('categories').where('subject_id', '=', subjectId).where('lifted_at', 'is', null).execute(),
-    db
-      .selectFrom('data_item')
-      .select(['purposes', 'category', (eb) => eb.fn.min('retention_due_at').as('due')])
-      .where('subject_id', '=', subjectId)
-      .where('state', '=', 'active')
-      .where('retention_due_at', 'is not', null)
-      .groupBy(['purposes', 'category'])
-      .execute(),
-    preferences(db, subjectId),
-  ]);
+  const [blocks, dues, prefs] = await Promise.all([OPEN_BLOCKS.rows(db, { subjectId }), EARLIEST_DUES.rows(db, { subjectId }), preferences(db, subjectId)]);
   const blockedCategories = new Set<string>();
   let blockedAll = false;
   for (const block of blocks) {
@@ -102,6 +99,21 @@ export async function loadSubjectContext(db: Kysely<Database>, subjectId: string
     preferences: prefs,
   };
 }
+
+// Loaded whenever a cached context is stale, on every write path: built once (see store/prepared.ts).
+const SUBJECT_FACTS = prepared<{ subjectId: string }, SubjectFacts>((db, p) => db.selectFrom('subject').select(['state', 'jurisdiction', 'version']).where('id', '=', p.subjectId));
+const OPEN_BLOCKS = prepared<{ subjectId: string }, { categories: string | null }>((db, p) =>
+  db.selectFrom('data_block').select('categories').where('subject_id', '=', p.subjectId).where('lifted_at', 'is', null),
+);
+const EARLIEST_DUES = prepared<{ subjectId: string }, { purposes: string; category: string; due: number | string | null }>((db, p) =>
+  db
+    .selectFrom('data_item')
+    .select(['purposes', 'category', (eb) => eb.fn.min('retention_due_at').as('due')])
+    .where('subject_id', '=', p.subjectId)
+    .where('state', '=', 'active')
+    .where('retention_due_at', 'is not', null)
+    .groupBy(['purposes', 'category']),
+);
 
 /** A bounded map with per-entry expiry on a monotonic clock; oldest entries are evicted first. */
 export class SubjectContextCache {
