@@ -243,9 +243,14 @@ export class Vault {
       }
       const key = this.subjects.key(subject);
       const now = this.clock.now();
+      // Items collected together for one purpose fall due together.
+      const dueFor = new Map<string, number | null>();
+      const due = (purposeId: string): number | null => {
+        if (!dueFor.has(purposeId)) dueFor.set(purposeId, retentionDueAt(active.index.purpose(purposeId)!, now));
+        return dueFor.get(purposeId)!;
+      };
       const rows = items.map((item, i) => {
         const id = this.ids.next();
-        const purpose = active.index.purpose(item.purpose)!;
         return {
           id,
           subject_id: subjectId,
@@ -254,7 +259,7 @@ export class Vault {
           purposes: JSON.stringify([item.purpose]),
           source: item.source,
           collected_at: now,
-          retention_due_at: retentionDueAt(purpose, now),
+          retention_due_at: due(item.purpose),
           state: 'active',
           policy_version: active.number,
           updated_at: now,
