@@ -4,23 +4,24 @@
  *
  *  - Statements built in prepared.ts run as named statements: the server parses and plans
  *    each once per connection instead of on every call.
- *  - A transaction's `begin` is sent together with the statement after it, and a write sent
- *    through `writeTogether` (whose result nobody reads) together with the statement after
- *    it, usually `commit`: the client pipelines them (pg's `pipeline` mode). A single-item
- *    collection is then three round trips where it was five.
+ *  - A transaction's `begin`, and a write sent through `writeTogether` inside a transaction
+ *    (whose result nobody reads), are held and go out in one write to the socket with the
+ *    statement after them — the first read, and usually the `commit` — using pg's pipeline
+ *    mode. A single-item collection is then three round trips where it was five.
  *
- * A deferred statement's result is still awaited, only later: the next statement's result
- * is handed back once every earlier one succeeded, and an earlier failure is thrown there
- * instead — a failed write is reported by the `commit` after it, which then did not commit.
- * Only `begin` is deferred before a read; before anything else it is awaited first, so a
- * write can never run outside the transaction it was meant for.
+ * A held statement's result is still awaited, only later: the next statement's result is
+ * handed back once every held one succeeded, and a failure is thrown there instead — a
+ * failed write is reported by the `commit` after it, which then commits nothing. Only a
+ * prepared read may go out with an unconfirmed `begin`; anything else waits for the begin's
+ * answer first, so no write can run outside the transaction it was meant for.
  */
+import type { Writable } from 'node:stream';
 import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
 import type pg from 'pg';
 import { preparedName } from './prepared.js';
 
-/** Marks a write whose result may arrive with the next statement's (see write-together.ts). */
-export const DEFERRED_WRITE = '\n/* custodian: result read with the next statement */';
+/** Marks a write that may be held until the next statement (see write-together.ts). */
+export const DEFERRED_WRITE = '\n/* custodian: sent with the next statement */';
 
 const NO_RESULT = { command: '', rowCount: null, rows: [] } as unknown as PostgresQueryResult<never>;
 
@@ -41,61 +42,58 @@ export function postgresPool(pool: pg.Pool): PostgresPool {
 }
 
 function pipelinedClient(client: pg.PoolClient): PostgresPoolClient {
-  /** Settles when every deferred statement has; rejects with the first failure. */
-  let deferred: Promise<void> | undefined;
-  let beginDeferred = false;
+  /** Statements whose results may wait, not sent yet: they go out with the next statement. */
+  let held: { text: string; values?: unknown[] }[] = [];
 
   const send = (text: string, values?: unknown[]): Promise<pg.QueryResult> => {
     const name = preparedName(text);
     return name ? client.query({ name, text, values }) : client.query(text, values);
   };
-  const defer = (result: Promise<unknown>): void => {
-    const settled = result.then(() => undefined);
-    settled.catch(() => undefined); // reported through `deferred`
-    deferred = deferred ? deferred.then(() => settled) : settled;
-  };
-  /** Waits for the deferred statements; their first failure is thrown. */
-  const settle = async (): Promise<void> => {
-    const earlier = deferred;
-    deferred = undefined;
-    beginDeferred = false;
-    await earlier;
-  };
-
-  const query = async (text: string, values?: unknown[]) => {
-    if (typeof text !== 'string') return client.query(text as never);
-    if (text === 'begin' && !values?.length && !deferred) {
-      defer(client.query(text));
-      beginDeferred = true;
-      return NO_RESULT;
-    }
-    // Only a read of prepared.ts may go out behind an unconfirmed `begin`: run outside a
-    // transaction it would change nothing.
-    if (beginDeferred && !(preparedName(text) && /^select\b/.test(text))) await settle();
-    if (text.endsWith(DEFERRED_WRITE)) {
-      defer(send(text, values));
-      return NO_RESULT;
-    }
+  /** Sends the held statements and then this one in a single write; the first failure among the held ones is thrown. */
+  const sendWithHeld = async (text: string, values?: unknown[]): Promise<pg.QueryResult> => {
+    const earlier = held;
+    held = [];
+    const socket = (client as unknown as { connection?: { stream?: Writable } }).connection?.stream;
+    socket?.cork();
+    const results = earlier.map((statement) => send(statement.text, statement.values));
     const result = send(text, values);
-    if (!deferred) return result;
-    if (text === 'rollback') {
-      // Rolling back anyway: an earlier failure is why, or is moot now.
-      await settle().catch(() => undefined);
-      return result;
-    }
+    socket?.uncork();
     try {
-      await settle();
+      await Promise.all(results);
     } catch (error) {
       result.catch(() => undefined);
       throw error;
     }
     return result;
   };
+
+  const query = async (text: string, values?: unknown[]) => {
+    if (typeof text !== 'string') return client.query(text as never);
+    const begun = held.length > 0 && held[0].text === 'begin';
+    if (text === 'begin' && !values?.length && held.length === 0) {
+      held.push({ text });
+      return NO_RESULT;
+    }
+    if (text === 'rollback' || (text === 'commit' && begun && held.length === 1)) {
+      // Nothing held needs to run: it would be rolled back, or the transaction did nothing.
+      held = [];
+      return begun ? NO_RESULT : send(text, values);
+    }
+    // Only a read of prepared.ts goes out with an unconfirmed `begin`: were the begin to
+    // fail, it would run outside a transaction, and change nothing.
+    if (begun && !(preparedName(text) && /^select\b/.test(text))) {
+      held = [];
+      await send('begin');
+    }
+    if (text.endsWith(DEFERRED_WRITE)) {
+      held.push({ text, values });
+      return NO_RESULT;
+    }
+    return held.length > 0 ? sendWithHeld(text, values) : send(text, values);
+  };
   const release = () => {
-    // A transaction ends with commit or rollback, which settle everything; nothing is left here.
-    deferred?.catch(() => undefined);
-    deferred = undefined;
-    beginDeferred = false;
+    // A transaction ends with commit or rollback, which leave nothing held.
+    held = [];
     client.release();
   };
   return { query: query as unknown as PostgresPoolClient['query'], release };
