@@ -9,6 +9,7 @@
  * databases (the name `test/support/engines.ts` gives them) and their directories. Only
  * processes registered here are ever swept, so other people's test databases are safe.
  */
+import assert from 'node:assert';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -79,6 +80,22 @@ export async function sweep(registryDir, { all = false } = {}) {
   }
   return dropped;
 }
+
+/**
+ * A failing `assert.ok(value)` without a message makes Node re-read the calling file and
+ * parse it with acorn to quote the expression; on a TypeScript test file that parse fails
+ * and is retried column by column, which takes minutes. Unmutated, no assertion fails, so
+ * this never shows; under a mutant it turns a quick kill into a Stryker timeout. A fixed
+ * message makes the failure immediate; what passes and what fails is unchanged.
+ */
+function withoutSourceQuoting(ok) {
+  return function fastOk(value, ...rest) {
+    if (rest.length === 0 && !value) return ok.call(this, value, 'assert.ok failed (no message; Node would quote the source)');
+    return ok.call(this, value, ...rest);
+  };
+}
+assert.strict.ok = withoutSourceQuoting(assert.strict.ok);
+assert.ok = assert.strict.ok;
 
 if (registry) {
   const own = join(registry, String(process.pid), 'tmp');

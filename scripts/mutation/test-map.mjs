@@ -9,6 +9,7 @@
  * suite — and a full run would not fit a working day on two cores. The list names each
  * part's own tests and the few integration files written against it.
  */
+import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -96,13 +97,23 @@ function collect(dir) {
 
 const judges = (file) => TESTS_FOR.some(([, tests]) => tests.some((prefix) => file.startsWith(prefix)));
 
+/**
+ * Test files as of a commit (`CUSTODIAN_MUTATION_TESTS_AT=<commit>`), to measure the tests
+ * of an earlier day against today's code — the "before" of a mutation score. Unset: all.
+ */
+function testsAt(commit) {
+  if (!commit) return undefined;
+  return new Set(execFileSync('git', ['ls-tree', '-r', '--name-only', commit, 'test/'], { encoding: 'utf8' }).split('\n').filter(Boolean));
+}
+
 /** Every test file that judges some part of the core, fastest first. */
 export function orderedTestFiles(root = '.') {
   const previous = process.cwd();
   process.chdir(root);
   try {
+    const then = testsAt(process.env.CUSTODIAN_MUTATION_TESTS_AT);
     return collect('test')
-      .filter((file) => judges(file) && !EXCLUDED.some((pattern) => pattern.test(file)))
+      .filter((file) => judges(file) && !EXCLUDED.some((pattern) => pattern.test(file)) && (!then || then.has(file)))
       .sort((a, b) => (SECONDS[a] ?? 3) - (SECONDS[b] ?? 3) || a.localeCompare(b));
   } finally {
     process.chdir(previous);
