@@ -93,8 +93,8 @@ export function prepared<P extends Record<string, unknown>, R = unknown>(build: 
  * count (up to `maxRows` rows per statement; more are written in several).
  */
 export interface PreparedInsert<T extends keyof Database> {
+  /** The statements inserting `rows`, for `writeTogether`. */
   bind(db: Kysely<Database>, rows: readonly Insertable<Database[T]>[]): CompiledQuery[];
-  run(db: Kysely<Database>, rows: readonly Insertable<Database[T]>[]): Promise<void>;
 }
 
 export function preparedInsert<T extends keyof Database & string>(table: T, columns: readonly (keyof Database[T] & string)[], maxRows = 100): PreparedInsert<T> {
@@ -125,23 +125,20 @@ export function preparedInsert<T extends keyof Database & string>(table: T, colu
     }
     return statements;
   };
-  return {
-    bind: bindRows,
-    async run(db, rows) {
-      for (const statement of bindRows(db, rows)) await db.executeQuery(statement);
-    },
-  };
+  return { bind: bindRows };
 }
 
 /**
- * Statement texts the PostgreSQL connections run as named statements. Only texts compiled
- * here are named, so the set is small and fixed (the server keeps each per connection).
+ * Statement texts the PostgreSQL connections run as named statements. Only texts built here
+ * and in write-together.ts are named; the server keeps each one per connection, so past
+ * MAX_NAMED (an odd mix of batch sizes) further texts run unnamed.
  */
 const postgresNames = new Map<string, string>();
+const MAX_NAMED = 256;
 
 /** Registers a statement text to run as a named statement on PostgreSQL. */
 export function nameForPostgres(sql: string): void {
-  if (!postgresNames.has(sql)) postgresNames.set(sql, `custodian_${createHash('sha256').update(sql).digest('hex').slice(0, 16)}`);
+  if (!postgresNames.has(sql) && postgresNames.size < MAX_NAMED) postgresNames.set(sql, `custodian_${createHash('sha256').update(sql).digest('hex').slice(0, 16)}`);
 }
 
 /** The server-side statement name for a registered text, or undefined (then it is sent unnamed). */
