@@ -2,7 +2,8 @@
  * `npm run bench`: runs every benchmark on SQLite and PostgreSQL, prints a table and
  * writes `bench-results/latest.json`. `BENCH_SCALE` (default 1) multiplies the work;
  * `BENCH_ONLY=startup` (or a comma list of ingest, decisions, startup) runs only those;
- * `BENCH_STARTUP_RUNS` (default 5) sets how many times the server is started.
+ * `BENCH_STARTUP_RUNS` (default 5) sets how many times the server is started;
+ * `BENCH_INGEST_ROUNDS` (default 1) how many times each ingest row is measured (the median run is reported).
  * `BENCH_ONLY=scale` runs the scale benchmark (issue 16), which seeds up to a million items
  * and so runs only when named; see scale.bench.ts for `BENCH_SCALE_SIZES` and the rest.
  */
