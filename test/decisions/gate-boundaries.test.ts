@@ -51,8 +51,7 @@ describe('dates exactly now', () => {
   const consentUntil = (validUntil: number) => context({ prefs: { consents: new Map([['marketing', given({ validUntil })]]) } });
 
   it('a consent valid until now has expired; one valid a millisecond longer still counts', () => {
-    assert.deepEqual(codes(marketing, consentUntil(NOW), POLICY), ['consent_expired']);
-    assert.match(decide(marketing, consentUntil(NOW), POLICY).reasons[0].message, /expired on 2026-11-22/);
+    assert.deepEqual(decide(marketing, consentUntil(NOW), POLICY).reasons, [{ code: 'consent_expired', message: 'consent to "marketing" expired on 2026-11-22' }]);
     assert.equal(decide(marketing, consentUntil(NOW + 1), POLICY).allow, true);
   });
 
@@ -210,6 +209,16 @@ describe('legal bases', () => {
     assert.equal(d.reasons[0].message, 'no consent recorded for purpose "marketing"');
   });
 
+  it('says which version a consent needing renewal was given under, and which one changed the purpose', () => {
+    const marketing = { subjectId: 's-1', purpose: 'marketing', operation: 'use' as const, categories: ['user.contact.email'] };
+    const ctx = context({ prefs: { consents: new Map([['marketing', given({ policyVersion: 5 })]]) } });
+    assert.deepEqual(evaluate(indexPolicy(POLICY), 7, marketing, ctx, NOW, new Map([['marketing', 6]])).reasons, [
+      { code: 'consent_renewal_needed', message: 'the consent to "marketing" was given under version 5; version 6 changed the purpose materially' },
+    ]);
+    const unknownNotice = evaluate(indexPolicy(POLICY), 7, marketing, ctx, NOW, new Map(), () => undefined).reasons;
+    assert.deepEqual(unknownNotice, [{ code: 'consent_renewal_needed', message: 'the notice the consent to "marketing" was given under is not known; it needs a new consent' }]);
+  });
+
   it('names the consent state in its message', () => {
     const marketing = { purpose: 'marketing', categories: ['user.contact.email'] };
     const withState = (state: ConsentFacts['state']) => decide(marketing, context({ prefs: { consents: new Map([['marketing', given({ state })]]) } }), POLICY).reasons[0];
@@ -351,6 +360,105 @@ describe('consent scopes of a transfer', () => {
       p.recipients[1].safeguard = undefined;
     });
     assert.deepEqual(decide({ operation: 'transfer', recipient: 'eu-cloud' }, context(), bare).reasons, [{ code: 'transfer_without_safeguard', message: 'transfer to DE ("eu-cloud") has no safeguard' }]);
+  });
+});
+
+describe('what a consent’s notice covered', () => {
+  // The consent was given under version 6 (the fixture, or what `notice` makes of it); version 7 is what `change` makes of it.
+  const under6 = given({ policyVersion: 6 });
+  const run = (change: (p: Policy) => void, request: Partial<DecisionRequest>, notice: (p: Policy) => void = () => {}) => {
+    const v7 = withPolicy(change);
+    const then = withPolicy(notice);
+    const purpose = request.purpose ?? 'marketing';
+    return evaluate(indexPolicy(v7), 7, { subjectId: 's-1', operation: 'use', categories: ['user.contact.email'], ...request, purpose }, context({ prefs: { consents: new Map([[purpose, under6]]) } }), NOW, new Map(), (n) => (n === 6 ? indexPolicy(then) : undefined));
+  };
+  const renewalOf = (d: ReturnType<typeof run>) => d.reasons.filter((r) => r.code === 'consent_renewal_needed').map((r) => r.message);
+  const marketing = (p: Policy) => p.purposes.find((x) => x.id === 'marketing')!;
+
+  it('an operation added since waits for a new consent; the others do not', () => {
+    const added = run((p) => marketing(p).operations.push('recording'), { operation: 'recording' });
+    assert.deepEqual(renewalOf(added), ['recording was added to the purpose after the consent to "marketing" was given (version 6); it needs a new consent']);
+    assert.equal(run((p) => marketing(p).operations.push('recording'), { operation: 'use' }).allow, true);
+  });
+
+  it('a category added since waits for a new consent, named', () => {
+    const added = run((p) => marketing(p).categories.push('user.name'), { categories: ['user.contact.email', 'user.name'] });
+    assert.deepEqual(renewalOf(added), ['"user.name" was added to the purpose after the consent to "marketing" was given (version 6); it needs a new consent']);
+  });
+
+  it('a source is covered if the notice named it, or if neither version names any', () => {
+    const sources = (then: string[], now: string[], source: 'direct' | 'third-party') =>
+      run((p) => (marketing(p).sources = now as never), { operation: 'collection', source }, (p) => (marketing(p).sources = then as never));
+    assert.equal(sources([], [], 'direct').allow, true, 'no version restricts sources');
+    assert.equal(sources(['direct'], ['direct', 'third-party'], 'direct').allow, true);
+    assert.deepEqual(renewalOf(sources(['direct'], ['direct', 'third-party'], 'third-party')), ['third-party sources were added to the purpose after the consent to "marketing" was given (version 6); it needs a new consent']);
+    assert.deepEqual(renewalOf(sources([], ['direct'], 'direct')), ['direct sources were added to the purpose after the consent to "marketing" was given (version 6); it needs a new consent'], 'a notice that named no source did not promise this one');
+    assert.equal(renewalOf(sources(['direct'], [], 'third-party')).length, 1, 'the notice limited the sources; the new version dropping the limit does not extend the consent');
+    assert.equal(run(() => {}, { operation: 'collection' }).allow, true, 'no source named in the request');
+  });
+
+  const addRecipient = (p: Policy, extra: Partial<Policy['recipients'][number]> = {}) => {
+    p.recipients.push({ id: 'partner', kind: 'processor', name: { en: 'Partner' }, country: 'KZ', purposes: ['marketing'], categories: [], ...extra } as Policy['recipients'][number]);
+    marketing(p).operations.push('transfer');
+    marketing(p).recipients.push('partner');
+  };
+  const send = (change: (p: Policy) => void, notice: (p: Policy) => void = (p) => (marketing(p).operations.push('transfer'))) => run(change, { operation: 'transfer', recipient: 'partner' }, notice);
+
+  it('a recipient added to the purpose since waits for a new consent, however it is declared', () => {
+    assert.deepEqual(renewalOf(send((p) => addRecipient(p))), ['recipient "partner" was added to the purpose after the consent to "marketing" was given (version 6); it needs a new consent']);
+    const byPurposeOnly = send((p) => addRecipient(p, { purposes: [] }));
+    assert.deepEqual(renewalOf(byPurposeOnly), ['recipient "partner" was added to the purpose after the consent to "marketing" was given (version 6); it needs a new consent']);
+    const byRecipientOnly = send((p) => {
+      addRecipient(p);
+      marketing(p).recipients = [];
+    });
+    assert.equal(renewalOf(byRecipientOnly).length, 1);
+    const elsewhere = send((p) => addRecipient(p), (p) => {
+      addRecipient(p, { purposes: ['orders'] });
+      marketing(p).recipients = [];
+    });
+    assert.equal(renewalOf(elsewhere).length, 1, 'known then, but not for this purpose');
+    assert.equal(send((p) => addRecipient(p), (p) => addRecipient(p, { purposes: [] })).allow, true, 'named for the purpose then by the purpose alone');
+  });
+
+  it('a recipient the notice named is covered as it was; only what widened waits', () => {
+    assert.equal(send((p) => addRecipient(p), (p) => addRecipient(p)).allow, true, 'unchanged');
+    const thirdParty = send((p) => addRecipient(p, { kind: 'third-party' }), (p) => addRecipient(p));
+    assert.ok(renewalOf(thirdParty).includes('recipient "partner" became a third-party after the consent to "marketing" was given (version 6); it needs a new consent'), JSON.stringify(thirdParty.reasons));
+    const narrower = send((p) => addRecipient(p), (p) => addRecipient(p, { kind: 'third-party' }));
+    assert.deepEqual(renewalOf(narrower), [], 'a third party that became a processor widens nothing');
+    const abroad = send((p) => addRecipient(p, { country: 'US', safeguard: 'scc' }), (p) => addRecipient(p));
+    assert.deepEqual(renewalOf(abroad), ['transfers to "partner" in US were added after the consent to "marketing" was given (version 6); it needs a new consent']);
+    const moved = send((p) => addRecipient(p, { country: 'US', safeguard: 'scc' }), (p) => addRecipient(p, { country: 'GB', safeguard: 'scc' }));
+    assert.deepEqual(renewalOf(moved), ['transfers to "partner" in US were added after the consent to "marketing" was given (version 6); it needs a new consent'], 'another country abroad');
+    assert.deepEqual(renewalOf(send((p) => addRecipient(p, { country: 'US', safeguard: 'scc' }), (p) => addRecipient(p, { country: 'US', safeguard: 'scc' }))), []);
+    assert.deepEqual(renewalOf(send((p) => addRecipient(p), (p) => addRecipient(p, { country: 'US', safeguard: 'scc' }))), [], 'brought home');
+  });
+
+  it('a transfer abroad on a weaker safeguard waits for a new consent; a stronger one does not', () => {
+    const abroad = (now: string | undefined, then: string | undefined) => renewalOf(send((p) => addRecipient(p, { country: 'US', safeguard: now as never }), (p) => addRecipient(p, { country: 'US', safeguard: then as never })));
+    const weaker = ['transfers to "partner" now rest on a weaker safeguard after the consent to "marketing" was given (version 6); it needs a new consent'];
+    assert.deepEqual(abroad('consent', 'scc'), weaker);
+    assert.deepEqual(abroad('none', 'consent'), weaker);
+    assert.deepEqual(abroad('scc', 'consent'), []);
+    assert.deepEqual(abroad('adequacy', 'scc'), []);
+  });
+
+  it('a category the recipient did not receive then waits for a new consent; one it may always have received does not', () => {
+    const categories = (now: string[], then: string[], asked: string[] = ['user.contact.email']) =>
+      renewalOf(run((p) => addRecipient(p, { categories: now }), { operation: 'transfer', recipient: 'partner', categories: asked }, (p) => addRecipient(p, { categories: then })));
+    const added = ['"user.contact.email" was added to what "partner" receives after the consent to "marketing" was given (version 6); it needs a new consent'];
+    assert.deepEqual(categories(['user.contact.email'], ['user.name']), added);
+    assert.deepEqual(categories([], ['user.name']), added, 'every category now, one then');
+    assert.deepEqual(categories(['user.contact.email'], []), [], 'every category then');
+    assert.deepEqual(categories(['user.contact.email'], ['user.contact.email']), []);
+  });
+
+  it('a use naming a recipient, or a transfer naming none, asks nothing about recipients', () => {
+    assert.equal(run((p) => addRecipient(p), { operation: 'use', recipient: 'partner' }).allow, true);
+    assert.deepEqual(run((p) => addRecipient(p), { operation: 'transfer' }, (p) => marketing(p).operations.push('transfer')).reasons.map((r) => r.code), ['recipient_required']);
+    const other = run(() => {}, { operation: 'transfer', recipient: 'courier' }, (p) => marketing(p).operations.push('transfer'));
+    assert.ok(!other.reasons.some((r) => r.code === 'consent_renewal_needed'), 'a recipient of another purpose is refused as such, not as new');
   });
 });
 
