@@ -196,7 +196,7 @@ function isStringSchema(schema: JsonSchema): boolean {
 
 // ---- valid values --------------------------------------------------------------------
 
-const PATTERN_CANDIDATES = ['orders', 'P1Y', 'KZ', '1', 'a'.repeat(64), 'x'];
+const PATTERN_CANDIDATES = ['orders', 'P1Y', 'KZ', '1', 'a'.repeat(64), 'x', 'email:fuzz@example.kz'];
 
 /** A value the schema admits; `full` includes every optional property. */
 function sample(schema: JsonSchema, fixtures: Fixtures, name: string, full: boolean): unknown {
