@@ -23,7 +23,7 @@ import {
   type PurposeSource,
   type RecipientSource,
 } from './schema.js';
-import { builtinDataCategory, builtinDataSubject, coversCategory } from './taxonomy.js';
+import { BUILTIN_DATA_CATEGORY_IDS, builtinDataCategory, builtinDataSubject, coversCategory } from './taxonomy.js';
 
 /** The laws whose basis key each jurisdiction requires in `legalBasis`. */
 const BASIS_KEY = { EU: 'gdpr', UK: 'gdpr', KZ: 'kz', RU: 'ru', 'US-CA': 'ccpa' } as const;
@@ -268,7 +268,8 @@ function checkDeclarations(ctx: Context): void {
         'error',
         'custom-category-untitled',
         ['categories', i, 'title'],
-        `categories[${i}]: custom category "${entry.id}" needs a title (it is not in the built-in taxonomy${didYouMean(entry.id, [...ctx.categories.keys()])})`,
+        // The suggestion is a built-in id it may have been meant as — never the entry itself.
+        `categories[${i}]: custom category "${entry.id}" needs a title (it is not in the built-in taxonomy${didYouMean(entry.id, BUILTIN_DATA_CATEGORY_IDS)})`,
       );
     }
   });

@@ -188,7 +188,6 @@ describe('errors stop publication', () => {
 
   it(
     'custom-category-untitled suggests a built-in id, never the untitled category itself',
-    { todo: 'src/policy/semantics.ts:271 passes the declared ids, this one included, to didYouMean, so every untitled custom category is told "did you mean" its own id' },
     () => {
       const [finding] = found((s) => void s.categories.push({ id: 'user.shoe_size' }));
       assert.ok(!finding.message.includes('did you mean "user.shoe_size"'), finding.message);
