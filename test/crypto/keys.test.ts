@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { DecryptionError, open, seal, valueContext, wrapContext } from '../../src/crypto/envelope.js';
 import { envKekProvider, fileKekProvider, newKekId } from '../../src/crypto/kek-provider.js';
 import { journalKeyId, KeyService } from '../../src/crypto/keys.js';
-import { rotateKeys } from '../../src/crypto/rotation.js';
+import { KEYRING_PROPAGATION_MS, rotateKeys } from '../../src/crypto/rotation.js';
 import { SetupError } from '../../src/errors.js';
 import { createTestCustodian, type TestCustodian } from '../support/custodian.js';
 import { ENGINES, engineSkip } from '../support/engines.js';
@@ -229,6 +229,14 @@ for (const engine of ENGINES) {
 
       const idle = await rotateKeys(store, keys, { newKek: false });
       assert.deepEqual(idle, { activeKekId: result.activeKekId, rewrapped: 0, retired: [] }, 'nothing left to do');
+    });
+
+    it('waits for every process to see a new KEK before the sweep, 2.5 s unless told otherwise', async () => {
+      assert.equal(KEYRING_PROPAGATION_MS, 2500);
+      const started = performance.now();
+      const result = await rotateKeys(t.custodian.store, t.custodian.keys, { newKek: true });
+      assert.ok(performance.now() - started >= KEYRING_PROPAGATION_MS - 5, `${performance.now() - started} ms`);
+      assert.equal(result.activeKekId, t.custodian.keys.keks.activeId);
     });
 
     it('without a new KEK, re-wraps onto the active one and retires the KEK nothing uses any more', async () => {

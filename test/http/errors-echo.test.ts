@@ -234,6 +234,39 @@ for (const engine of ENGINES) {
       assert.ok(!res.body.includes('aigerim'), res.body);
     });
 
+    it('documents the one error shape in the API reference, field by field', async () => {
+      const openapi = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+      const response = openapi.paths['/v1/subjects'].post.responses['400'];
+      assert.equal(response.description, 'The error shape of every route');
+      assert.deepEqual(response.content['application/json'].schema, {
+        description: 'The error shape of every route',
+        type: 'object',
+        required: ['error'],
+        properties: {
+          error: {
+            type: 'object',
+            required: ['code', 'message', 'details'],
+            properties: {
+              code: { description: 'Stable machine-readable code', type: 'string' },
+              message: { type: 'string' },
+              details: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['path', 'message'],
+                  properties: {
+                    path: { description: 'The field at fault, e.g. `items[0].category`', type: 'string' },
+                    message: { type: 'string' },
+                    code: { description: 'Stable machine-readable code of this detail, e.g. a purpose-gate reason', type: 'string' },
+                  },
+                },
+              },
+            },
+          },
+        },
+      });
+    });
+
     it('answers a body over the limit with 413, and an unknown media type with 415', async () => {
       const large = await post(JSON.stringify({ identifiers: [{ type: 'email', value: `${SECRET}${'x'.repeat(1_100_000)}` }] }));
       assert.equal(large.statusCode, 413);
