@@ -52,6 +52,34 @@ for (const engine of ENGINES) {
       assert.equal(undeclared.message, 'There is no consent to this purpose to withdraw');
     });
 
+    it('refuses an objection to a purpose the policy does not declare, without naming it', async () => {
+      const error = await refusal(t.custodian.consents.object(await newSubject(), 'aigerim@example.kz', 'test'));
+      assert.deepEqual([error.code, error.message, error.details], ['purpose_not_declared', `The purpose is not declared in policy version ${t.custodian.policies.active().number}`, [{ path: 'purpose', message: 'purpose is not declared' }]]);
+      const contract = await refusal(t.custodian.consents.object(await newSubject(), 'orders', 'test'));
+      assert.deepEqual([contract.code, contract.message], ['objection_not_applicable', 'Purpose "orders" is not open to objection']);
+      assert.match(contract.details[0].message, /^only purposes with legalBasis\.gdpr legitimate-interests or public-task, or marketing purposes, take an objection \(GDPR art\. 21\)/);
+    });
+
+    it('upholds an objection to direct marketing and journals it without values', async () => {
+      const id = await newSubject();
+      const { objection, created } = await t.custodian.consents.object(id, 'marketing', 'apikey:o');
+      assert.equal(created, true);
+      assert.deepEqual([objection.purpose, objection.at], ['marketing', t.clock.now()]);
+      const event = await t.custodian.store.db.selectFrom('journal_event').selectAll().where('subject_id', '=', id).orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+      assert.deepEqual([event.operation, event.actor, event.purpose, JSON.parse(event.details)], [
+        'recording',
+        'apikey:o',
+        'marketing',
+        { record: 'objection', objectionId: objection.recordId, basis: 'consent', marketing: true, outcome: 'upheld', policyVersion: t.custodian.policies.active().number },
+      ]);
+      const again = await t.custodian.consents.object(id, 'marketing', 'test');
+      assert.deepEqual([again.created, again.objection.recordId, again.objection.at], [false, objection.recordId, objection.at]);
+    });
+
+    it('marks nothing when no purpose changed materially', async () => {
+      assert.deepEqual(await t.custodian.consents.markRenewalNeeded(1, 2, []), { marked: 0, subjectIds: [] });
+    });
+
     it('a withdrawal records the channel and language of the act, and the version in effect', async () => {
       const id = await newSubject();
       const version = t.custodian.policies.active().number;

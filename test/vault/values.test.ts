@@ -70,6 +70,10 @@ describe('text', () => {
     assert.match(refuses(NAME, {}, /./), /not an object$/);
     assert.match(refuses(NAME, [], /./), /not a list$/);
     assert.match(refuses(NAME, 1e308, /./), /not a number$/);
+    assert.match(refuses(NAME, null, /./), /not null$/);
+    assert.match(refuses(NAME, undefined, /./), /not missing$/);
+    assert.match(refuses(NAME, 10n, /./), /not a bigint$/);
+    assert.match(refuses(NAME, () => 'Aigerim', /./), /not a function$/);
   });
 
   it('accepts a name, trimmed, in NFC, with CRLF as LF and tabs kept', () => {
