@@ -147,6 +147,11 @@ describe('operations the rules single out', () => {
 });
 
 describe('the state of the subject', () => {
+  it('says there is no such subject, and nothing else', () => {
+    const d = evaluate(indexPolicy(POLICY), 7, { subjectId: 's-1', purpose: 'nothing-declared', operation: 'use', categories: ['x'] }, undefined, NOW);
+    assert.deepEqual(d, { allow: false, reasons: [{ code: 'subject_not_found', message: 'no such subject' }], policyVersion: 7 });
+  });
+
   it('names the state of a subject that is not active, and stops there', () => {
     for (const state of ['erased', 'depersonalized'] as const) {
       const d = decide({ purpose: 'nothing-declared' }, context({ state }));
