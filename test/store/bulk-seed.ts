@@ -291,7 +291,8 @@ export async function bulkSeed(location: StoreLocation, shape: SeedShape): Promi
           items++;
           const purpose = marketing ? 'marketing' : 'orders';
           event(subjectId, collectedAt, 'collection', purpose, [category], { items: [itemId], sources: ['direct'], policyVersion: shape.policyVersion });
-          const later = Math.max(0, Math.round(shape.eventsPerItem - 1 + (random() - 0.5)));
+          // The collection above, the identifier, consent and transfer events make up the rest (~1.5 per item).
+          const later = Math.max(0, Math.floor(shape.eventsPerItem - 1.5 + random()));
           for (let e = 0; e < later; e++) event(subjectId, collectedAt + Math.floor(random() * DAY * 60), pick(OPERATIONS), purpose, [category], { items: [itemId], policyVersion: shape.policyVersion });
         }
 

@@ -10,7 +10,9 @@
  * with STAT4, so values can matter). PostgreSQL: `EXPLAIN (FORMAT JSON)` with the captured
  * parameters (a custom plan, as unnamed statements get), and the generic plan of the same
  * text (`PREPARE` + `plan_cache_mode = force_generic_plan`), which named statements switch
- * to after five runs.
+ * to after five runs. PostgreSQL rightly reads a table of a few pages whole; such a
+ * sequential scan passes only if, with sequential scans priced out, the planner then picks
+ * an index led by the subject — the plan it moves to as the table grows.
  */
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
