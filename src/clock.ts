@@ -29,4 +29,17 @@ export interface IdSource {
   next(): string;
 }
 
-export const uuidSource: IdSource = { next: () => randomUUID() };
+/**
+ * Ids that sort by creation time (UUID version 7, RFC 9562): the first 48 bits are the
+ * millisecond, the rest random. New rows then land at the end of each id index instead of on
+ * a random page of it, so a commit writes fewer pages; the time an id reveals is the row's
+ * own creation time, which the row holds anyway.
+ */
+export function uuidV7(now: number = Date.now()): string {
+  const random = randomUUID(); // 122 random bits, from Node's cached entropy
+  const ms = now.toString(16).padStart(12, '0').slice(-12);
+  return `${ms.slice(0, 8)}-${ms.slice(8, 12)}-7${random.slice(15)}`;
+}
+
+/** Custodian's ids: time-ordered UUIDs. */
+export const uuidSource: IdSource = { next: () => uuidV7() };

@@ -104,6 +104,11 @@ function sqliteDialect(path: string, opened: { connection?: SqliteDatabase.Datab
       const sqlite = new SqliteDatabase(path);
       sqlite.pragma('journal_mode = WAL');
       sqlite.pragma('synchronous = NORMAL');
+      // Checkpoint every 10,000 WAL pages (40 MB) instead of 1,000: a page written by many
+      // commits in between is copied to the database once, and fewer commits pay for a
+      // checkpoint; after one the WAL file is cut back to 64 MB. Durability is unchanged.
+      sqlite.pragma('wal_autocheckpoint = 10000');
+      sqlite.pragma('journal_size_limit = 67108864');
       sqlite.pragma('foreign_keys = ON');
       // A CLI command (e.g. `apikey create`) may write while the server holds the file.
       sqlite.pragma('busy_timeout = 5000');
