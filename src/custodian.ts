@@ -37,6 +37,7 @@ import { ReadableCopies } from './consent/readable-copies.js';
 import { Metrics } from './reports/metrics.js';
 import { Blocks } from './vault/blocking.js';
 import { Depersonalizer } from './vault/depersonalize.js';
+import { Erasure } from './vault/erasure.js';
 import { Disclosures } from './disclosures/disclosures.js';
 import { SubjectLookup } from './vault/lookup.js';
 import { Subjects, SUBJECT_TOPIC } from './vault/subjects.js';
@@ -59,6 +60,8 @@ export interface Custodian {
   readonly lookup: SubjectLookup;
   readonly blocks: Blocks;
   readonly depersonalizer: Depersonalizer;
+  /** Erasure as crypto-shredding, and its destruction acts. */
+  readonly erasure: Erasure;
   readonly disclosures: Disclosures;
   readonly consents: Consents;
   readonly readableCopies: ReadableCopies;
@@ -136,7 +139,8 @@ export async function openCustodian(config: Pick<Config, 'database' | 'masterKey
     await policies.refresh();
     const metrics = new Metrics();
     const sink = config.checkpointSink ? checkpointSink(config.checkpointSink) : undefined;
-    const subjects = new Subjects({ keys, clock });
+    // With the bus, another node's erasure drops this node's cached key at once.
+    const subjects = new Subjects({ keys, clock, bus });
     const consents = new Consents({ store, work, subjects, keys, journal, policies, clock, ids, publicUrl: config.publicUrl });
     // The gate reads consent through the loader; change events drop what it cached.
     const gate = new PurposeGate(store.db, policies, clock, metrics, consentPreferencesLoader(consents, policies), { cacheTtlMs: options.gateCacheTtlMs ?? 2000 });
@@ -153,6 +157,8 @@ export async function openCustodian(config: Pick<Config, 'database' | 'masterKey
     bus.subscribe(APIKEY_TOPIC, (event) => event.key && apiKeys.forget(event.key));
     // This node refreshed when it published; others re-read the versions now.
     bus.subscribe(POLICY_TOPIC, (_event, origin) => origin === 'remote' && void policies.refresh().catch(() => undefined));
+    // A SQLite commit group rolled back as a whole: contexts cached from its reads may hold writes that never committed.
+    store.onRolledBack(() => bus.resync());
     bus.onResync(() => {
       gate.clear();
       apiKeys.forgetAll();
@@ -176,6 +182,7 @@ export async function openCustodian(config: Pick<Config, 'database' | 'masterKey
       lookup: new SubjectLookup({ work, keys, journal }),
       blocks: new Blocks({ store, work, subjects, journal, policies, clock, ids }),
       depersonalizer: new Depersonalizer({ work, subjects, journal, policies, clock, ids }),
+      erasure: new Erasure({ store, work, subjects, keys, journal, policies, clock, ids }),
       disclosures: new Disclosures({ store, work, subjects, journal, policies, gate, clock, ids }),
       consents,
       readableCopies: new ReadableCopies({ consents, work, subjects, gate, journal, policies }),

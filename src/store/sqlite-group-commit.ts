@@ -47,6 +47,12 @@ export class SqliteGroupCommit {
     /** Whether the connection is still inside the group's transaction. */
     private readonly inTransaction: () => boolean,
     private readonly isRetryable: (error: unknown) => boolean,
+    /**
+     * Called when a group's shared transaction was rolled back after some of its units ran:
+     * their reads inside it saw writes that never committed, so whatever was cached from
+     * them (a subject's context, say) must be dropped.
+     */
+    private readonly rolledBack: () => void = () => undefined,
   ) {}
 
   transaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
@@ -107,6 +113,7 @@ export class SqliteGroupCommit {
       if (unit.attempt >= MAX_ATTEMPTS) unit.reject(cause);
       else again.push({ ...unit, attempt: unit.attempt + 1 });
     };
+    if (lost.length > 0 || broken) this.rolledBack();
     for (const unit of lost) retry(unit, broken?.error ?? error);
     if (broken) {
       if (this.isRetryable(broken.error)) retry(broken.unit, broken.error);

@@ -37,6 +37,12 @@ export interface Store {
    * key wrapped with the old KEK can commit after the sweep that decides to retire it.
    */
   lockKeyring(trx: Transaction<Database>, mode: 'shared' | 'exclusive'): Promise<void>;
+  /**
+   * Listens for transactions rolled back after their reads may have been cached: on SQLite,
+   * a commit group that failed as a whole (its units run again). Returns the function that
+   * stops listening.
+   */
+  onRolledBack(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -64,7 +70,11 @@ export function openStore(location: StoreLocation): Store {
   const db =
     location.engine === 'sqlite' ? new Kysely<Database>({ dialect: sqliteDialect(location.path, sqlite) }) : new Kysely<Database>({ dialect: postgresDialect(location.url) });
   const description = location.engine === 'sqlite' ? `sqlite:${location.path}` : redactUrl(location.url);
-  const groups = location.engine === 'sqlite' ? new SqliteGroupCommit(db, () => sqlite.connection?.inTransaction === true, isRetryable) : undefined;
+  const rollbackListeners = new Set<() => void>();
+  const rolledBack = () => {
+    for (const listener of rollbackListeners) listener();
+  };
+  const groups = location.engine === 'sqlite' ? new SqliteGroupCommit(db, () => sqlite.connection?.inTransaction === true, isRetryable, rolledBack) : undefined;
   return {
     engine: location.engine,
     db,
@@ -89,6 +99,10 @@ export function openStore(location: StoreLocation): Store {
         // SQLite has one writer at a time: becoming it waits for every other write to commit.
         await sql`update key_material set kek_id = kek_id where 1 = 0`.execute(trx);
       }
+    },
+    onRolledBack(listener) {
+      rollbackListeners.add(listener);
+      return () => rollbackListeners.delete(listener);
     },
     close: () => db.destroy(),
   };
