@@ -16,6 +16,7 @@ import type { Jurisdiction } from '../law/jurisdictions.js';
 
 export { JOURNAL_OPERATIONS, type JournalOperation, PROCESSING_OPERATIONS, type ProcessingOperation } from '../law/operations.js';
 import type { ProcessingOperation } from '../law/operations.js';
+import type { LawId, RequestType, Term } from '../law/types.js';
 import { defaultValueType } from './taxonomy.js';
 
 export const DATA_SOURCES = ['direct', 'third-party', 'public'] as const;
@@ -241,6 +242,36 @@ export type RightsChannel =
   | { kind: 'phone'; number: string; description?: LocalizedText }
   | { kind: 'web-form'; url: string; description?: LocalizedText };
 
+/** Ways the operator confirms who is asking (`none`: it asks for nothing). */
+export const VERIFICATION_METHODS = ['none', 'account-login', 'email-code', 'signed-link', 'data-points', 'identity-document', 'signed-declaration'] as const;
+export type VerificationMethod = (typeof VERIFICATION_METHODS)[number];
+
+/** A term the operator promises, shorter than (or as long as) the law's for that request. */
+export interface AnswerTerm {
+  law: LawId;
+  request: RequestType;
+  term: Term;
+}
+
+export interface RightsHandling {
+  /** IANA zone in which GDPR, UK GDPR and CCPA terms are counted (default UTC). */
+  timeZone?: string;
+  answerTerms: AnswerTerm[];
+  /** How identity is confirmed; absent: the notice says nothing about it. */
+  verification?: { methods: VerificationMethod[]; description?: LocalizedText };
+  /** Whether someone may ask on a person's behalf, and with what proof. */
+  authorizedAgents?: { accepted: boolean; proof?: LocalizedText };
+  /** How to appeal a refusal to the operator. */
+  appeal?: { process: LocalizedText; contact?: string };
+  /** The supervisory authorities a person may complain to. */
+  regulators: { jurisdiction: Jurisdiction; name: LocalizedText; url?: string }[];
+  /** Whether requests are free; `fee` describes when one is charged. */
+  free?: boolean;
+  fee?: LocalizedText;
+  /** What exercising a right costs the person (e.g. loyalty points lost on deletion). */
+  consequences: { request: RequestType; text: LocalizedText }[];
+}
+
 /** Sections the notice always has, in order; `NoticeSection.after` names one of them or `end`. */
 export const NOTICE_SECTION_IDS = [
   'operator',
@@ -286,6 +317,8 @@ export interface Policy {
   cookies: Cookie[];
   rightsChannels: RightsChannel[];
   notice: NoticeSection[];
+  /** How the operator handles rights requests; absent, the notice says only what the law says. */
+  rightsHandling?: RightsHandling;
   /** Security measures stated in the notice. */
   security?: LocalizedText;
   policyUrl?: string;
