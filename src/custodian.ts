@@ -42,6 +42,7 @@ import { Disclosures } from './disclosures/disclosures.js';
 import { SubjectLookup } from './vault/lookup.js';
 import { Subjects, SUBJECT_TOPIC } from './vault/subjects.js';
 import { Vault } from './vault/vault.js';
+import { Rights } from './rights/rights.js';
 
 export interface Custodian {
   readonly store: Store;
@@ -68,6 +69,8 @@ export interface Custodian {
   readonly gate: PurposeGate;
   readonly metrics: Metrics;
   readonly apiKeys: ApiKeys;
+  /** Rights requests: intake, identity, clocks, fulfilment. */
+  readonly rights: Rights;
   readonly clock: Clock;
   readonly ids: IdSource;
   /** This process's id among the nodes sharing the database. */
@@ -187,6 +190,7 @@ export async function openCustodian(config: Pick<Config, 'database' | 'masterKey
       consents,
       readableCopies: new ReadableCopies({ consents, work, subjects, gate, journal, policies }),
       apiKeys,
+      rights: new Rights({ store, work, keys, journal, policies, clock, ids }),
       clock,
       ids,
       nodeId,

@@ -5,6 +5,7 @@
 import { consentMigrations } from './consent/migrations.js';
 import { disclosureMigrations } from './disclosures/migrations.js';
 import { journalMigrations } from './journal/migrations.js';
+import { rightsMigrations } from './rights/migrations.js';
 import { foundationMigrations, type Migrations, storeMigrations } from './store/migrations.js';
 import { vaultMigrations } from './vault/migrations.js';
 
@@ -15,4 +16,5 @@ export const MIGRATIONS: Migrations = {
   ...disclosureMigrations,
   ...journalMigrations,
   ...storeMigrations,
+  ...rightsMigrations,
 };

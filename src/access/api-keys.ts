@@ -25,6 +25,9 @@ export const SCOPES = [
   'consents:write',
   'disclosures:read',
   'disclosures:write',
+  'requests:read',
+  'requests:write',
+  'requests:verify',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

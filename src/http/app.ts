@@ -18,6 +18,7 @@ import { decisionRoutes } from './routes/decisions.js';
 import { disclosureRoutes } from './routes/disclosures.js';
 import { vaultControlRoutes } from './routes/vault-controls.js';
 import { journalRoutes } from './routes/journal.js';
+import { requestRoutes } from './routes/requests.js';
 
 export interface AppOptions {
   /** A logger from `createLogger` (redacting), or none. */
@@ -62,6 +63,7 @@ export async function buildApp(custodian: Custodian, options: AppOptions = {}): 
         { name: 'disclosures', description: 'Transfers to recipients, and who received what' },
         { name: 'policy', description: 'The published policy' },
         { name: 'access', description: 'API keys' },
+        { name: 'requests', description: 'Rights requests: intake, identity, clocks, fulfilment and packages' },
         { name: 'health', description: 'Liveness and readiness' },
       ],
     },
@@ -80,5 +82,6 @@ export async function buildApp(custodian: Custodian, options: AppOptions = {}): 
   await app.register(consentRoutes, { custodian });
   await app.register(accessRoutes, { custodian });
   await app.register(journalRoutes, { custodian });
+  await app.register(requestRoutes, { custodian });
   return app;
 }

@@ -74,4 +74,16 @@ export const ROUTE_SCOPES: Record<string, RouteAccess> = {
   'POST /v1/subjects/:id/objections': ['consents:write'],
   'GET /v1/subjects/:id/opt-outs': ['consents:read'],
   'GET /v1/subjects/:id/unsubscribe-link': ['consents:write'],
+
+  // Rights requests.
+  'POST /v1/requests': ['requests:write'],
+  'GET /v1/requests': ['requests:read'],
+  'GET /v1/requests/due': ['requests:read'],
+  'GET /v1/requests/:id': ['requests:read'],
+  'POST /v1/requests/:id/verify': ['requests:verify'],
+  'POST /v1/requests/:id/refuse': ['requests:write'],
+  'POST /v1/requests/:id/withdraw': ['requests:write'],
+  'POST /v1/requests/:id/extend': ['requests:write'],
+  'POST /v1/requests/:id/pause': ['requests:write'],
+  'POST /v1/requests/:id/resume': ['requests:write'],
 };

@@ -1,0 +1,232 @@
+/** Rights requests for staff and integrations: intake, verification, the clocks, fulfilment, packages. */
+import { type Static, Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { REQUEST_CHANNELS, REQUEST_STATES, REQUEST_TYPES, type RightsRequest } from '../../rights/model.js';
+import { EXTENSION_REASONS } from '../../rights/requests.js';
+import { IDENTIFIER_TYPES } from '../../vault/identifiers.js';
+import { LOCALES } from '../../policy/model.js';
+import { actorOf, requireScope } from '../auth.js';
+import { ErrorBody } from '../errors.js';
+import { isoTime, literalUnion } from '../schemas.js';
+import type { RouteDeps } from './deps.js';
+
+const Deadline = Type.Object({
+  law: Type.String(),
+  obligation: Type.String(),
+  dueAt: Type.String({ format: 'date-time', description: 'The end of the term, with the offset of the law’s zone' }),
+  article: Type.String(),
+  extendedDueAt: Type.Optional(Type.String({ format: 'date-time' })),
+  extensionArticle: Type.Optional(Type.String()),
+  extensionNoticeBy: Type.Optional(Type.String({ format: 'date-time', description: 'The person must be told of an extension by then' })),
+});
+
+export const RequestView = Type.Object({
+  id: Type.String(),
+  type: Type.String(),
+  state: Type.String(),
+  subjectId: Type.Union([Type.String(), Type.Null()]),
+  subjectFound: Type.Boolean(),
+  linked: Type.Boolean({ description: 'true: an open request of the same type for the same person already existed; this is it' }),
+  laws: Type.Array(Type.String()),
+  deadlines: Type.Array(Deadline, { description: 'Earliest first' }),
+  receivedAt: Type.String({ format: 'date-time' }),
+  channel: Type.String(),
+  identity: Type.String({ description: 'unverified, verified or not-required' }),
+  verificationMethod: Type.Union([Type.String(), Type.Null()]),
+  paused: Type.Boolean(),
+  extended: Type.Boolean(),
+  extensionReason: Type.Union([Type.String(), Type.Null()]),
+  refusal: Type.Union([Type.Object({ code: Type.String(), article: Type.String() }), Type.Null()]),
+  outcome: Type.Union([
+    Type.Object({
+      subjectFound: Type.Boolean(),
+      done: Type.Optional(Type.Array(Type.Object({ category: Type.String(), items: Type.Integer() }))),
+      kept: Type.Optional(Type.Array(Type.Object({ category: Type.String(), reason: Type.String(), article: Type.Optional(Type.String()) }))),
+      purposes: Type.Optional(Type.Array(Type.String())),
+      packageId: Type.Optional(Type.String()),
+      pending: Type.Optional(Type.String()),
+      recipientsTold: Type.Optional(Type.Integer()),
+    }),
+    Type.Null(),
+  ]),
+  closedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+
+export function requestView(r: RightsRequest, linked = false): Static<typeof RequestView> {
+  return {
+    id: r.id,
+    type: r.type,
+    state: r.state,
+    subjectId: r.subjectId,
+    subjectFound: r.subjectId !== null,
+    linked,
+    laws: r.laws,
+    deadlines: r.deadlines.map((d) => ({
+      law: d.law,
+      obligation: d.obligation,
+      dueAt: d.dueAtIso,
+      article: d.article,
+      ...(d.extension ? { extendedDueAt: d.extension.dueAtIso, extensionArticle: d.extension.article, extensionNoticeBy: isoTime(d.extension.noticeBy) } : {}),
+    })),
+    receivedAt: isoTime(r.receivedAt),
+    channel: r.channel,
+    identity: r.identity,
+    verificationMethod: r.verificationMethod,
+    paused: r.pausedAt !== null,
+    extended: r.extended,
+    extensionReason: r.extensionReason,
+    refusal: r.refusal,
+    outcome: r.outcome,
+    closedAt: isoTime(r.closedAt),
+  };
+}
+
+const Params = Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
+const NoBody = Type.Optional(Type.Object({}, { additionalProperties: false }));
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
+
+export const requestRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { custodian }) => {
+  const { rights, apiKeys } = custodian;
+  const requests = rights.requests;
+
+  app.post(
+    '/v1/requests',
+    {
+      onRequest: requireScope(apiKeys, 'requests:write'),
+      schema: {
+        tags: ['requests'],
+        summary: 'Record a rights request; the due moment under every applicable law comes back',
+        description:
+          'Identifiers find the subject by blind index (as `GET /v1/subjects?identifier=` does); a request for someone unknown is recorded with `subjectFound: false` and answered as such. A second open request of the same type for the same subject returns the first (`linked: true`). A type no applicable law grants is refused (400, `type`).',
+        security: [{ bearer: [] }],
+        body: Type.Object(
+          {
+            type: literalUnion(REQUEST_TYPES, 'What the person asks for'),
+            subjectId: Type.Optional(Type.String({ format: 'uuid' })),
+            identifiers: Type.Optional(
+              Type.Array(Type.Object({ type: literalUnion(IDENTIFIER_TYPES), value: Type.String({ minLength: 1, maxLength: 320 }) }, { additionalProperties: false }), { minItems: 1, maxItems: 10 }),
+            ),
+            receivedAt: Type.Optional(Type.String({ format: 'date-time', description: 'When the request reached the operator (default now); the clocks start from it' })),
+            channel: Type.Optional(literalUnion(REQUEST_CHANNELS)),
+            locale: Type.Optional(literalUnion(LOCALES, 'The language to answer in (default the subject’s)')),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: RequestView, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { receivedAt, ...rest } = request.body;
+      const { request: created, linked } = await requests.intake({ ...rest, receivedAt: receivedAt === undefined ? undefined : Date.parse(receivedAt) }, actorOf(request));
+      return reply.status(201).send(requestView(created, linked));
+    },
+  );
+
+  app.get(
+    '/v1/requests',
+    {
+      onRequest: requireScope(apiKeys, 'requests:read'),
+      schema: {
+        tags: ['requests'],
+        summary: 'Requests, newest first',
+        security: [{ bearer: [] }],
+        querystring: Type.Object(
+          { state: Type.Optional(literalUnion(REQUEST_STATES)), subjectId: Type.Optional(Type.String({ format: 'uuid' })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ requests: Type.Array(RequestView) }), ...errors },
+      },
+    },
+    async (request) => ({ requests: (await requests.list(request.query)).map((r) => requestView(r)) }),
+  );
+
+  app.get(
+    '/v1/requests/due',
+    {
+      onRequest: requireScope(apiKeys, 'requests:read'),
+      schema: {
+        tags: ['requests'],
+        summary: 'Open requests due soon, or overdue, earliest first',
+        security: [{ bearer: [] }],
+        querystring: Type.Object(
+          { kind: literalUnion(['due-soon', 'overdue'] as const), withinHours: Type.Optional(Type.Integer({ minimum: 1, maximum: 24 * 90, description: 'For due-soon: how far ahead (default 72)' })) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ requests: Type.Array(RequestView) }), ...errors },
+      },
+    },
+    async (request) => ({ requests: (await requests.due(request.query.kind, (request.query.withinHours ?? 72) * 3600_000)).map((r) => requestView(r)) }),
+  );
+
+  app.get(
+    '/v1/requests/:id',
+    { onRequest: requireScope(apiKeys, 'requests:read'), schema: { tags: ['requests'], summary: 'One request', security: [{ bearer: [] }], params: Params, response: { 200: RequestView, ...errors } } },
+    async (request) => requestView(await requests.get(request.params.id)),
+  );
+
+  app.post(
+    '/v1/requests/:id/verify',
+    {
+      onRequest: requireScope(apiKeys, 'requests:verify'),
+      schema: {
+        tags: ['requests'],
+        summary: 'A staff member confirms the person’s identity',
+        security: [{ bearer: [] }],
+        params: Params,
+        body: Type.Object({ method: Type.Literal('staff'), note: Type.Optional(Type.String({ maxLength: 500, description: 'Not stored; whether one was given is journaled' })) }, { additionalProperties: false }),
+        response: { 200: RequestView, ...errors },
+      },
+    },
+    async (request) => requestView(await requests.verify(request.params.id, request.body, actorOf(request))),
+  );
+
+  app.post(
+    '/v1/requests/:id/refuse',
+    {
+      onRequest: requireScope(apiKeys, 'requests:write'),
+      schema: {
+        tags: ['requests'],
+        summary: 'Refuse, with a reason one of the request’s laws gives',
+        security: [{ bearer: [] }],
+        params: Params,
+        body: Type.Object({ code: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,63}$', description: 'A reason code of the law (see `refusalReasons`)' }) }, { additionalProperties: false }),
+        response: { 200: RequestView, ...errors },
+      },
+    },
+    async (request) => requestView(await requests.refuse(request.params.id, request.body, actorOf(request))),
+  );
+
+  app.post(
+    '/v1/requests/:id/withdraw',
+    { onRequest: requireScope(apiKeys, 'requests:write'), schema: { tags: ['requests'], summary: 'The person withdrew the request', security: [{ bearer: [] }], params: Params, body: NoBody, response: { 200: RequestView, ...errors } } },
+    async (request) => requestView(await requests.withdraw(request.params.id, actorOf(request))),
+  );
+
+  app.post(
+    '/v1/requests/:id/extend',
+    {
+      onRequest: requireScope(apiKeys, 'requests:write'),
+      schema: {
+        tags: ['requests'],
+        summary: 'Extend the term, where the law allows, before the person must be told',
+        security: [{ bearer: [] }],
+        params: Params,
+        body: Type.Object({ reason: literalUnion(EXTENSION_REASONS) }, { additionalProperties: false }),
+        response: { 200: RequestView, ...errors },
+      },
+    },
+    async (request) => requestView(await requests.extend(request.params.id, request.body, actorOf(request))),
+  );
+
+  app.post(
+    '/v1/requests/:id/pause',
+    { onRequest: requireScope(apiKeys, 'requests:write'), schema: { tags: ['requests'], summary: 'Stop the clock (waiting for a clarification), where the law lets it stand still', security: [{ bearer: [] }], params: Params, body: NoBody, response: { 200: RequestView, ...errors } } },
+    async (request) => requestView(await requests.pause(request.params.id, actorOf(request))),
+  );
+
+  app.post(
+    '/v1/requests/:id/resume',
+    { onRequest: requireScope(apiKeys, 'requests:write'), schema: { tags: ['requests'], summary: 'Let a paused clock run again', security: [{ bearer: [] }], params: Params, body: NoBody, response: { 200: RequestView, ...errors } } },
+    async (request) => requestView(await requests.resume(request.params.id, actorOf(request))),
+  );
+};
