@@ -124,6 +124,9 @@ function sqliteDialect(path: string, opened: { connection?: SqliteDatabase.Datab
       sqlite.pragma('wal_autocheckpoint = 10000');
       sqlite.pragma('journal_size_limit = 67108864');
       sqlite.pragma('foreign_keys = ON');
+      // Deleted rows are overwritten, not left in free space: an erased subject's ciphertexts
+      // and wrapped key do not linger in the file (crypto-shredding, DESIGN principle 3).
+      sqlite.pragma('secure_delete = ON');
       // A CLI command (e.g. `apikey create`) may write while the server holds the file.
       sqlite.pragma('busy_timeout = 5000');
       opened.connection = sqlite;

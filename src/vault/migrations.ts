@@ -49,4 +49,34 @@ export const vaultMigrations: Record<string, Migration> = {
       await db.schema.dropIndex('subject_identifier_subject_idx').ifExists().execute();
     },
   },
+  /** Issue 8: destruction acts (the proof of an erasure) and the keys that seal the person an act names. */
+  '0009_vault_destruction_acts': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('destruction_act')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('subject_id', 'text', (c) => c.notNull())
+        .addColumn('request_id', 'text')
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('systems', 'text', (c) => c.notNull())
+        .addColumn('categories', 'text', (c) => c.notNull())
+        .addColumn('kept', 'text', (c) => c.notNull())
+        .addColumn('shredded', 'integer', (c) => c.notNull())
+        .addColumn('person_enc', 'text')
+        .addColumn('retain_until', 'bigint', (c) => c.notNull())
+        .addColumn('key_id', 'text', (c) => c.notNull())
+        .addColumn('signature', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('destruction_act_subject_idx').on('destruction_act').columns(['subject_id', 'at']).execute();
+      await db.schema
+        .createTable('act_key')
+        .addColumn('act_id', 'text', (c) => c.primaryKey())
+        .addColumn('kek_id', 'text', (c) => c.notNull())
+        .addColumn('wrapped', 'text', (c) => c.notNull())
+        .addColumn('retain_until', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
