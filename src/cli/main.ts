@@ -15,6 +15,7 @@ import { progressReporter } from './progress.js';
 import { registerApiKeyCommands } from './apikey-commands.js';
 import { registerJobsCommands } from './jobs-commands.js';
 import { registerJournalCommands } from './journal-commands.js';
+import { registerDeadlinesCommands } from './deadlines-commands.js';
 import { serve } from './serve.js';
 
 const program = new Command()
@@ -75,6 +76,7 @@ registerJournalCommands(program);
 registerJobsCommands(program);
 registerApiKeyCommands(program);
 registerPolicyCommands(program);
+registerDeadlinesCommands(program);
 
 // Expected failures (bad configuration, bad input, a policy that does not compile, a file that
 // cannot be read or written) print what to fix, never a stack trace. Anything else is a bug: it

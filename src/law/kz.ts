@@ -22,7 +22,8 @@ export const KZ: RulePack = {
     { id: 'automated-decision-objection', article: '19-1(3)', starts: 'receipt', term: wd(3) },
     { id: 'withdrawal-stop', article: '8(7)', starts: 'withdrawal', term: wd(15) },
     { id: 'breach-authority', article: '25(2)8', starts: 'awareness', term: wd(1) },
-    { id: 'regulator-request', article: '25(2)', starts: 'regulator-request', term: { amount: 10, unit: 'calendar-days' } },
+    // The 10 days come from seed 004 (Wadjet's notice), not from a text the reference read.
+    { id: 'regulator-request', article: '25(2)', starts: 'regulator-request', term: { amount: 10, unit: 'calendar-days' }, unconfirmed: true },
   ],
   rights: {
     access: { obligation: 'access', article: '24(1)' },

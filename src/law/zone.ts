@@ -107,3 +107,35 @@ export function isoInZone(epochMs: number, zone: string): string {
   const abs = Math.abs(offset);
   return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
+
+/** The instant a wall-clock time in a zone names (in a DST gap, the moment after it). */
+export function fromWallClock(parts: { year: number; month: number; day: number; hour: number; minute: number; second: number; ms: number }, zone: string): number {
+  const guess = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second, parts.ms);
+  let t = guess - offsetMinutes(guess, zone) * 60_000;
+  t = guess - offsetMinutes(t, zone) * 60_000;
+  return t;
+}
+
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:\d{2})?$/;
+
+/**
+ * Parses an ISO 8601 date-time; one without an offset is wall-clock time in `zone`.
+ * `undefined` for anything else (a date alone, an impossible day or hour).
+ *
+ * @example parseDateTime('2026-03-06T22:30', 'Asia/Almaty') // Date.parse('2026-03-06T22:30:00+05:00')
+ */
+export function parseDateTime(text: string, zone: string): number | undefined {
+  const m = DATE_TIME.exec(text);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute] = m.slice(1, 6).map(Number) as [number, number, number, number, number];
+  const second = m[6] ? Number(m[6]) : 0;
+  const ms = m[7] ? Number(m[7].padEnd(3, '0')) : 0;
+  if (!parseDayKey(`${m[1]}-${m[2]}-${m[3]}`) || hour > 23 || minute > 59 || second > 59) return undefined;
+  if (m[8]) {
+    const offsetHours = m[8] === 'Z' ? 0 : Number(m[8].slice(1, 3));
+    if (offsetHours > 14 || (m[8] !== 'Z' && Number(m[8].slice(4, 6)) > 59)) return undefined;
+    const t = Date.parse(text);
+    return Number.isFinite(t) ? t : undefined;
+  }
+  return fromWallClock({ year, month, day, hour, minute, second, ms }, zone);
+}
