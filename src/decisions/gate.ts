@@ -15,7 +15,8 @@ import type { Clock } from '../clock.js';
 import { roleWidens, safeguardRank } from '../policy/diff.js';
 import type { DataSource, GdprBasis, Jurisdiction, LegalBasis, Policy, PolicyIndex, ProcessingOperation, Purpose, Recipient } from '../policy/model.js';
 import type { PolicyVersions } from '../policy/versions.js';
-import { governingLaws, type Law, LAW_NAME } from '../law/jurisdictions.js';
+import { type Law, LAW_NAME } from '../law/jurisdictions.js';
+import { applicableLaws, LOCALISED_COUNTRIES } from '../law/index.js';
 import { homeRegion, isCrossBorder } from '../law/transfers.js';
 import type { Metrics } from '../reports/metrics.js';
 import type { Database, SubjectRow } from '../store/tables.js';
@@ -57,12 +58,10 @@ const RETENTION_EXEMPT = new Set<ProcessingOperation>(['collection', 'destructio
 /** Operations that put data into a database, subject to localisation rules. */
 const STORING = new Set<ProcessingOperation>(['collection', 'recording', 'systematization', 'accumulation', 'storage']);
 /** Countries whose law requires their residents' data to be stored at home (94-V 12(2), 152-FZ 18(5)). */
-const LOCALISED: ReadonlySet<string> = new Set(['KZ', 'RU']);
+const LOCALISED: ReadonlySet<string> = LOCALISED_COUNTRIES;
 
-/** Laws that govern processing for this subject (see `governingLaws`). */
-export function applicableLaws(policy: Policy, subjectJurisdiction: Jurisdiction | null): Law[] {
-  return governingLaws(policy.operator.jurisdictions, subjectJurisdiction);
-}
+/** Laws that govern processing for this subject: the law module's `applicableLaws`. */
+export { applicableLaws };
 
 function basisFor(legalBasis: LegalBasis, law: Law): string | undefined {
   return legalBasis[law];

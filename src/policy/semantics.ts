@@ -12,6 +12,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { declaredCategory, entryId, publishedLocales, purposeRecipientLinks } from './compile-declarations.js';
 import { didYouMean } from './compile-suggestions.js';
 import { homeRegion, isCrossBorder } from '../law/transfers.js';
+import { LOCALISATION_RULES, LOCALISED_COUNTRIES } from '../law/localisation.js';
 import { formatPath, type Finding, type PolicyPath, type Severity } from './diagnostics.js';
 import type { DataCategory, Jurisdiction, LegalBasis, Locale } from './model.js';
 import {
@@ -180,10 +181,7 @@ function forEachLocalizedText(
 }
 
 /** Data localisation: where the law wants the databases, and why. */
-const LOCALISATION = [
-  ['KZ', 'kz-storage-region', "94-V art. 12(2) requires Kazakhstan's operators to keep personal data in databases located in Kazakhstan"],
-  ['RU', 'ru-storage-region', '152-FZ art. 18(5) requires databases located in Russia when collecting data of Russian citizens'],
-] as const;
+const LOCALISATION = LOCALISATION_RULES.map((r) => [r.country, r.code, r.rule] as const);
 
 function checkEntities(ctx: Context): void {
   const { source } = ctx;
@@ -226,7 +224,7 @@ function checkEntities(ctx: Context): void {
 
   if (source.operator.jurisdictions.includes('KZ')) checkKzRegistration(ctx);
 
-  const localised = source.operator.jurisdictions.some((j) => j === 'KZ' || j === 'RU');
+  const localised = source.operator.jurisdictions.some((j) => LOCALISED_COUNTRIES.has(j));
   if (!localised && ctx.home === undefined && (source.recipients ?? []).length > 0) {
     ctx.report(
       'warning',

@@ -4,7 +4,6 @@
  */
 import {
   DATA_SOURCES,
-  JURISDICTIONS,
   localize,
   type ContactPoint,
   type Entity,
@@ -19,6 +18,7 @@ import {
   type RightsChannel,
 } from '../model.js';
 import { homeRegion, isCrossBorder } from '../../law/transfers.js';
+import { noticeJurisdictions } from '../../law/applicable.js';
 import { answerDeadlines, describeDeadline, type AnswerDeadline } from './deadlines.js';
 import {
   emailLink,
@@ -53,11 +53,8 @@ export interface NoticeContext {
 export type SectionBuilder = (ctx: NoticeContext, sub: SubsectionFactory) => Block[];
 export type SubsectionFactory = (id: string, title: string, blocks: Block[]) => Block;
 
-/** The laws the notice speaks about: every jurisdiction of the operator and its group. */
-export function applicableLaws(policy: Policy): Jurisdiction[] {
-  const declared = new Set([policy.operator, ...policy.group].flatMap((e) => e.jurisdictions));
-  return JURISDICTIONS.filter((j) => declared.has(j));
-}
+/** The laws the notice speaks about: every jurisdiction of the operator and its group (the law module decides). */
+export const applicableLaws: (policy: Policy) => Jurisdiction[] = noticeJurisdictions;
 
 function text(ctx: NoticeContext, value: LocalizedText | undefined): string {
   return localize(value, ctx.locale, ctx.policy.defaultLocale);
