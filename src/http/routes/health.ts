@@ -1,11 +1,17 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
+import { calendarWarnings } from '../../law/index.js';
 import { MIGRATIONS } from '../../migrations.js';
 import { migrationsCurrent } from '../../store/migrations.js';
 import type { RouteDeps } from './deps.js';
 
-const Health = Type.Object({ status: Type.String(), checks: Type.Optional(Type.Record(Type.String(), Type.String())) });
+const Health = Type.Object({
+  status: Type.String(),
+  checks: Type.Optional(Type.Record(Type.String(), Type.String())),
+  /** Codes that do not make the node unready, e.g. `calendar_horizon_near:kz:2027` a month before a calendar's data ends. */
+  warnings: Type.Optional(Type.Array(Type.String())),
+});
 
 export const healthRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { custodian }) => {
   app.get('/healthz', { schema: { tags: ['health'], summary: 'The process is up', response: { 200: Health } } }, async () => ({ status: 'ok' }));
@@ -24,7 +30,8 @@ export const healthRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { 
       }
       checks.policy = custodian.policies.list().length > 0 ? 'ok' : 'none published';
       const ready = Object.values(checks).every((v) => v === 'ok');
-      return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
+      const warnings = calendarWarnings(custodian.clock.now());
+      return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks, ...(warnings.length > 0 ? { warnings } : {}) });
     },
   );
 };
