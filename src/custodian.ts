@@ -190,7 +190,7 @@ export async function openCustodian(config: Pick<Config, 'database' | 'masterKey
       consents,
       readableCopies: new ReadableCopies({ consents, work, subjects, gate, journal, policies }),
       apiKeys,
-      rights: new Rights({ store, work, keys, journal, policies, clock, ids }),
+      rights: new Rights({ store, work, keys, journal, policies, clock, ids, publicUrl: config.publicUrl }),
       clock,
       ids,
       nodeId,
@@ -227,6 +227,7 @@ export async function openCustodian(config: Pick<Config, 'database' | 'masterKey
       },
     };
     registerPlatformJobs(custodian, checkpointPattern(config.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS));
+    custodian.rights.register(worker, scheduler);
     if (mailer) {
       const policy = () => policies.active().index.policy;
       worker.handle(

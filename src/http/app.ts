@@ -19,6 +19,7 @@ import { disclosureRoutes } from './routes/disclosures.js';
 import { vaultControlRoutes } from './routes/vault-controls.js';
 import { journalRoutes } from './routes/journal.js';
 import { requestRoutes } from './routes/requests.js';
+import { privacyRequestRoutes } from './routes/privacy-requests.js';
 
 export interface AppOptions {
   /** A logger from `createLogger` (redacting), or none. */
@@ -83,5 +84,6 @@ export async function buildApp(custodian: Custodian, options: AppOptions = {}): 
   await app.register(accessRoutes, { custodian });
   await app.register(journalRoutes, { custodian });
   await app.register(requestRoutes, { custodian });
+  await app.register(privacyRequestRoutes, { custodian });
   return app;
 }

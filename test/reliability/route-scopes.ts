@@ -86,4 +86,8 @@ export const ROUTE_SCOPES: Record<string, RouteAccess> = {
   'POST /v1/requests/:id/extend': ['requests:write'],
   'POST /v1/requests/:id/pause': ['requests:write'],
   'POST /v1/requests/:id/resume': ['requests:write'],
+  'POST /v1/requests/:id/verification-code': ['requests:write'],
+  'POST /v1/requests/:id/verification-code/check': ['requests:write'],
+  'POST /v1/requests/:id/verification-link': ['requests:write'],
+  'GET /privacy/requests/confirm': 'public',
 };

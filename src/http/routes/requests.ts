@@ -181,6 +181,61 @@ export const requestRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
   );
 
   app.post(
+    '/v1/requests/:id/verification-code',
+    {
+      onRequest: requireScope(apiKeys, 'requests:write'),
+      schema: {
+        tags: ['requests'],
+        summary: 'Mail the person a one-time code to their own address',
+        description: 'The code goes to the subject’s newest e-mail address, in their language; only a keyed hash is kept. It is valid for 15 minutes and 5 attempts; asking again replaces it. `sent: false`: no subject matched the request, so no mail went out.',
+        security: [{ bearer: [] }],
+        params: Params,
+        body: NoBody,
+        response: { 200: Type.Object({ sent: Type.Boolean(), expiresAt: Type.String({ format: 'date-time' }) }), ...errors },
+      },
+    },
+    async (request) => {
+      const { sent, expiresAt } = await rights.verification.sendCode(request.params.id, actorOf(request));
+      return { sent, expiresAt: isoTime(expiresAt) };
+    },
+  );
+
+  app.post(
+    '/v1/requests/:id/verification-code/check',
+    {
+      onRequest: requireScope(apiKeys, 'requests:write'),
+      schema: {
+        tags: ['requests'],
+        summary: 'Check the code the person entered; a right one verifies the request',
+        security: [{ bearer: [] }],
+        params: Params,
+        body: Type.Object({ code: Type.String({ pattern: '^[0-9]{6}$' }) }, { additionalProperties: false }),
+        response: { 200: RequestView, ...errors },
+      },
+    },
+    async (request) => requestView(await rights.verification.checkCode(request.params.id, request.body.code, actorOf(request))),
+  );
+
+  app.post(
+    '/v1/requests/:id/verification-link',
+    {
+      onRequest: requireScope(apiKeys, 'requests:write'),
+      schema: {
+        tags: ['requests'],
+        summary: 'A signed, expiring link that confirms the request for a known, signed-in person',
+        security: [{ bearer: [] }],
+        params: Params,
+        body: NoBody,
+        response: { 200: Type.Object({ url: Type.String({ format: 'uri' }), expiresAt: Type.String({ format: 'date-time' }) }), ...errors },
+      },
+    },
+    async (request) => {
+      const { url, expiresAt } = await rights.verification.link(request.params.id, actorOf(request));
+      return { url, expiresAt: isoTime(expiresAt) };
+    },
+  );
+
+  app.post(
     '/v1/requests/:id/refuse',
     {
       onRequest: requireScope(apiKeys, 'requests:write'),
