@@ -14,6 +14,7 @@ import {
   type Purpose,
   type Recipient,
   type RetentionRule,
+  type RightsHandling,
 } from './model.js';
 import {
   UNTIL_PURPOSE_ACHIEVED,
@@ -141,7 +142,18 @@ export function normalizePolicy(source: PolicySource): Policy {
     cookies: source.cookies ?? [],
     rightsChannels: source.rightsChannels ?? [],
     notice: source.notice ?? [],
+    ...(source.rightsHandling ? { rightsHandling: normalizeRightsHandling(source.rightsHandling) } : {}),
     security: source.security,
     policyUrl: source.policyUrl,
   });
+}
+
+/** Rights handling with its lists present (empty when not declared). */
+function normalizeRightsHandling(source: NonNullable<PolicySource['rightsHandling']>): RightsHandling {
+  return {
+    ...source,
+    answerTerms: (source.answerTerms ?? []).map((t) => ({ law: t.law, request: t.request, term: { amount: t.term.amount, unit: t.term.unit } })),
+    regulators: source.regulators ?? [],
+    consequences: source.consequences ?? [],
+  };
 }

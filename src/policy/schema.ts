@@ -30,7 +30,9 @@ import {
   RECIPIENT_KINDS,
   SAFEGUARDS,
   VALUE_TYPES,
+  VERIFICATION_METHODS,
 } from './model.js';
+import { LAW_IDS, REQUEST_TYPES, TERM_UNITS } from '../law/types.js';
 import { BUILTIN_DATA_CATEGORY_IDS, BUILTIN_DATA_SUBJECT_IDS } from './taxonomy.js';
 
 /**
@@ -437,6 +439,56 @@ const NoticeSectionSchema = strictObject(
   { title: 'notice section', description: 'Extra text for the rendered notice.' },
 );
 
+// Rights handling ------------------------------------------------------------------------
+
+const RequestTypeSchema = oneOf(REQUEST_TYPES, { title: 'request type', description: 'A kind of rights request, e.g. access, erasure, opt-out.' });
+
+const AnswerTermSchema = strictObject(
+  {
+    law: oneOf(LAW_IDS, { title: 'law', description: 'kz, ru, gdpr, uk or ccpa.' }),
+    request: RequestTypeSchema,
+    term: strictObject(
+      {
+        amount: Type.Integer({ minimum: 1, maximum: 1000 }),
+        unit: oneOf(TERM_UNITS, { title: 'term unit', description: 'working-days, business-days, calendar-days, months or hours.' }),
+      },
+      { title: 'term' },
+    ),
+  },
+  { title: 'answer term', description: "A term the operator promises for one law's request type; it may not be longer than the law's." },
+);
+
+const RightsHandlingSchema = strictObject(
+  {
+    timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA zone in which GDPR, UK GDPR and CCPA terms are counted; default UTC.' })),
+    answerTerms: Type.Optional(Type.Array(AnswerTermSchema, { description: "The operator's own answer terms, shorter than the law's." })),
+    verification: Type.Optional(
+      strictObject(
+        {
+          methods: Type.Array(oneOf(VERIFICATION_METHODS, { title: 'verification method' }), { minItems: 1, description: '`none` alone when the operator asks for no proof.' }),
+          description: Type.Optional(LocalizedTextSchema),
+        },
+        { title: 'identity verification' },
+      ),
+    ),
+    authorizedAgents: Type.Optional(strictObject({ accepted: Type.Boolean(), proof: Type.Optional(LocalizedTextSchema) }, { title: 'authorized agents' })),
+    appeal: Type.Optional(strictObject({ process: LocalizedTextSchema, contact: Type.Optional(NonEmptyString) }, { title: 'appeal', description: 'How a person appeals a refusal to the operator.' })),
+    regulators: Type.Optional(
+      Type.Array(strictObject({ jurisdiction: JurisdictionSchema, name: LocalizedTextSchema, url: Type.Optional(UrlSchema) }, { title: 'regulator' }), {
+        description: 'The supervisory authorities a person may complain to.',
+      }),
+    ),
+    free: Type.Optional(Type.Boolean({ description: 'Requests are free of charge; false needs `fee`.' })),
+    fee: Type.Optional(LocalizedTextSchema),
+    consequences: Type.Optional(
+      Type.Array(strictObject({ request: RequestTypeSchema, text: LocalizedTextSchema }, { title: 'consequence' }), {
+        description: 'What exercising a right costs the person, e.g. loyalty points lost on deletion.',
+      }),
+    ),
+  },
+  { title: 'rights handling', description: 'How the operator handles rights requests: its answer terms, identity checks, agents, appeals, regulators, fees.' },
+);
+
 // The policy ---------------------------------------------------------------------------
 
 export const PolicySourceSchema = strictObject(
@@ -459,6 +511,7 @@ export const PolicySourceSchema = strictObject(
     cookies: Type.Optional(Type.Array(CookieSchema)),
     rightsChannels: Type.Optional(Type.Array(RightsChannelSchema)),
     notice: Type.Optional(Type.Array(NoticeSectionSchema)),
+    rightsHandling: Type.Optional(RightsHandlingSchema),
     security: Type.Optional(LocalizedTextSchema),
     policyUrl: Type.Optional(UrlSchema),
   },

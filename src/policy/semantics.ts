@@ -13,6 +13,9 @@ import { declaredCategory, entryId, publishedLocales, purposeRecipientLinks } fr
 import { didYouMean } from './compile-suggestions.js';
 import { homeRegion, isCrossBorder } from '../law/transfers.js';
 import { LOCALISATION_RULES, LOCALISED_COUNTRIES } from '../law/localisation.js';
+import { LAW_ID_OF } from '../law/applicable.js';
+import { obligationRule, rightOf, termMayExceed, termText } from '../law/index.js';
+import { isValidZone } from '../law/zone.js';
 import { formatPath, type Finding, type PolicyPath, type Severity } from './diagnostics.js';
 import type { DataCategory, Jurisdiction, LegalBasis, Locale } from './model.js';
 import {
@@ -104,6 +107,7 @@ export function checkPolicySource(source: PolicySource): Finding[] {
   checkDeclarations(ctx);
   checkCountries(ctx);
   checkEffectiveDate(ctx);
+  checkRightsHandling(ctx);
   source.purposes.forEach((purpose, i) => checkPurpose(ctx, purpose, ['purposes', i]));
   (source.recipients ?? []).forEach((recipient, i) => checkRecipient(ctx, recipient, ['recipients', i]));
   return findings;
@@ -511,4 +515,59 @@ function checkRecipient(ctx: Context, recipient: RecipientSource, path: PolicyPa
       `recipient "${recipient.id}" in ${recipient.country} receives data stored in ${ctx.home}: a cross-border transfer needs a safeguard (adequacy, scc, bcr, consent, treaty or law), found ${recipient.safeguard ?? 'none'}`,
     );
   }
+}
+
+/**
+ * The rights-handling section: the operator's answer terms may be shorter than the law's,
+ * never longer (`answer-term-too-long`), and only for a right the law grants; the
+ * declarations the notice renders must be consistent (`none` alone, a fee when not free).
+ */
+function checkRightsHandling(ctx: Context): void {
+  const rh = ctx.source.rightsHandling;
+  if (!rh) return;
+  const base = ['rightsHandling'];
+  if (rh.timeZone !== undefined && !isValidZone(rh.timeZone)) {
+    ctx.report('error', 'time-zone-unknown', [...base, 'timeZone'], `rightsHandling.timeZone: "${rh.timeZone}" is not an IANA time zone (e.g. Europe/Berlin)`);
+  }
+  const declared = new Set([...ctx.laws].map((j) => LAW_ID_OF[j]));
+  const seen = new Set<string>();
+  (rh.answerTerms ?? []).forEach((t, i) => {
+    const path = [...base, 'answerTerms', i];
+    const at = `rightsHandling.answerTerms[${i}]`;
+    const key = `${t.law}:${t.request}`;
+    if (seen.has(key)) ctx.report('error', 'answer-term-duplicate', [...path, 'request'], `${at}: a term for ${t.request} under ${t.law} is already declared`);
+    seen.add(key);
+    if (!declared.has(t.law)) {
+      ctx.report('warning', 'answer-term-law-not-declared', [...path, 'law'], `${at}.law: the policy declares no jurisdiction governed by ${t.law}, so this term never applies`);
+    }
+    const grant = rightOf(t.law, t.request);
+    if (!grant) {
+      ctx.report('error', 'answer-term-no-right', [...path, 'request'], `${at}.request: ${t.law} grants no ${t.request} request`);
+      return;
+    }
+    const law = obligationRule(t.law, grant.obligation);
+    if (termMayExceed(t.term, law.term)) {
+      ctx.report(
+        'error',
+        'answer-term-too-long',
+        [...path, 'term'],
+        `${at}.term: ${termText(t.term)} may end later than the ${termText(law.term)} ${t.law} allows for ${t.request} (art. ${law.article}); a declared term may only be shorter`,
+      );
+    }
+  });
+  const methods = rh.verification?.methods ?? [];
+  if (methods.includes('none') && methods.length > 1) {
+    ctx.report('error', 'verification-none-with-methods', [...base, 'verification', 'methods'], 'rightsHandling.verification.methods: `none` means no proof is asked for, so it cannot be listed with other methods');
+  }
+  if (rh.free === false && rh.fee === undefined) {
+    ctx.report('error', 'fee-undescribed', [...base, 'fee'], 'rightsHandling.fee: requests are declared not free (free: false), so the notice must say what the fee is');
+  }
+  if (rh.free === true && rh.fee !== undefined) {
+    ctx.report('error', 'fee-contradiction', [...base, 'fee'], 'rightsHandling.fee: requests are declared free (free: true) but a fee is described');
+  }
+  (rh.regulators ?? []).forEach((r, i) => {
+    if (!ctx.laws.has(r.jurisdiction)) {
+      ctx.report('warning', 'regulator-jurisdiction-not-declared', [...base, 'regulators', i, 'jurisdiction'], `rightsHandling.regulators[${i}].jurisdiction: the policy does not declare ${r.jurisdiction}`);
+    }
+  });
 }

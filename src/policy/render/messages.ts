@@ -12,6 +12,8 @@ import type { DataSource, Jurisdiction, Locale, NoticeSectionId, ProcessingOpera
 import type { CcpaPurpose, GdprArt9Condition, ProcessingCondition } from './legal-bases.js';
 import type { DeadlineSentence } from './deadlines.js';
 import type { SubjectRight } from './rights.js';
+import type { RequestType } from '../../law/types.js';
+import type { VerificationMethod } from '../model.js';
 import { en } from './messages/en.js';
 import { kk } from './messages/kk.js';
 import { ru } from './messages/ru.js';
@@ -226,8 +228,28 @@ export interface Messages<P extends PluralForms = PluralForms> {
     webForm: string;
     /** Placeholder: {section} — the contacts section. */
     noChannels: string;
-    identity: string;
+    /** Placeholder: {methods} — the declared verification methods. */
+    identityMethods: string;
+    identityNone: string;
+    verificationMethods: Record<Exclude<VerificationMethod, 'none'>, string>;
+    agentsAccepted: string;
+    agentsRefused: string;
     free: string;
+    /** Placeholder: {fee} — the operator's description. */
+    fee: string;
+    consequencesIntro: string;
+    /** Placeholders: {request}, {text}. */
+    consequence: string;
+    requestNames: Record<RequestType, string>;
+    operatorTermsIntro: string;
+    /** Placeholders: {law}, {request}, {term}, {lawTerm}. */
+    operatorTerm: string;
+    /** Placeholder: {process}. */
+    appeal: string;
+    /** Placeholder: {contact}. */
+    appealContact: string;
+    /** Placeholders: {law}, {name}. */
+    regulator: string;
     deadlinesTitle: string;
     deadlinesIntro: string;
     /** Placeholder: {law}. */

@@ -19,7 +19,9 @@ import {
 } from '../model.js';
 import { homeRegion, isCrossBorder } from '../../law/transfers.js';
 import { noticeJurisdictions } from '../../law/applicable.js';
-import { answerDeadlines, describeDeadline, type AnswerDeadline } from './deadlines.js';
+import { answerDeadlines, describeDeadline, termInWords, type AnswerDeadline } from './deadlines.js';
+import { LAW_ID_OF } from '../../law/applicable.js';
+import { obligationRule, rightOf, RULE_PACKS } from '../../law/index.js';
 import {
   emailLink,
   joinPhrases,
@@ -576,19 +578,88 @@ export const rightsSection: SectionBuilder = (ctx, sub) => {
           { kind: 'list', items: policy.rightsChannels.map((channel) => channelPhrase(ctx, channel)) },
         ]
       : [{ kind: 'paragraph', content: [fillTemplate(r.noChannels, { section: ctx.sectionNumber('contacts') })] }];
-  blocks.push(
-    sub('rights-exercise', r.exerciseTitle, [
-      ...channels,
-      { kind: 'paragraph', content: [r.identity] },
-      { kind: 'paragraph', content: [r.free] },
-    ]),
-  );
+  blocks.push(sub('rights-exercise', r.exerciseTitle, [...channels, ...handlingBlocks(ctx)]));
 
-  blocks.push(sub('rights-deadlines', r.deadlinesTitle, [{ kind: 'paragraph', content: [r.deadlinesIntro] }, ...deadlineBlocks(ctx)]));
+  blocks.push(sub('rights-deadlines', r.deadlinesTitle, [{ kind: 'paragraph', content: [r.deadlinesIntro] }, ...deadlineBlocks(ctx), ...operatorTermBlocks(ctx)]));
 
-  blocks.push(sub('rights-complaints', r.complaintsTitle, [{ kind: 'list', items: ctx.laws.map((law) => [r.complaints[law]]) }]));
+  blocks.push(sub('rights-complaints', r.complaintsTitle, complaintBlocks(ctx)));
   return blocks;
 };
+
+/**
+ * What the operator declares about handling requests (`rightsHandling`): identity checks,
+ * representatives, fees, consequences. Nothing is said that the policy does not declare.
+ */
+function handlingBlocks(ctx: NoticeContext): Block[] {
+  const r = ctx.m.rights;
+  const rh = ctx.policy.rightsHandling;
+  if (!rh) return [];
+  const blocks: Block[] = [];
+  const paragraph = (content: Phrase): Block => ({ kind: 'paragraph', content });
+  const identity: Phrase = [];
+  if (rh.verification) {
+    const methods = rh.verification.methods.filter((m) => m !== 'none');
+    identity.push(methods.length === 0 ? r.identityNone : fillTemplate(r.identityMethods, { methods: methods.map((m) => r.verificationMethods[m]).join(ctx.m.listSeparator) }));
+    if (rh.verification.description) identity.push(' ', text(ctx, rh.verification.description));
+  }
+  if (rh.authorizedAgents) {
+    if (identity.length > 0) identity.push(' ');
+    identity.push(rh.authorizedAgents.accepted ? r.agentsAccepted : r.agentsRefused);
+    if (rh.authorizedAgents.accepted && rh.authorizedAgents.proof) identity.push(' ', text(ctx, rh.authorizedAgents.proof));
+  }
+  if (identity.length > 0) blocks.push(paragraph(identity));
+  if (rh.free === true) blocks.push(paragraph([r.free]));
+  if (rh.fee) blocks.push(paragraph(phrase(r.fee, { fee: text(ctx, rh.fee) })));
+  if (rh.consequences.length > 0) {
+    blocks.push(paragraph([r.consequencesIntro]));
+    blocks.push({ kind: 'list', items: rh.consequences.map((c) => phrase(r.consequence, { request: r.requestNames[c.request], text: text(ctx, c.text) })) });
+  }
+  return blocks;
+}
+
+/** The operator's own shorter answer terms, each beside the law's (from the law module). */
+function operatorTermBlocks(ctx: NoticeContext): Block[] {
+  const r = ctx.m.rights;
+  const laws = new Set(ctx.laws.map((j) => LAW_ID_OF[j]));
+  const terms = (ctx.policy.rightsHandling?.answerTerms ?? []).filter((t) => laws.has(t.law) && rightOf(t.law, t.request));
+  if (terms.length === 0) return [];
+  return [
+    { kind: 'paragraph', content: [r.operatorTermsIntro] },
+    {
+      kind: 'list',
+      items: terms.map((t) => {
+        const lawTerm = obligationRule(t.law, rightOf(t.law, t.request)!.obligation).term;
+        return [
+          fillTemplate(r.operatorTerm, {
+            law: ctx.m.laws[RULE_PACKS[t.law].jurisdiction].short,
+            request: r.requestNames[t.request],
+            term: termInWords(t.term, ctx.locale),
+            lawTerm: termInWords(lawTerm, ctx.locale),
+          }),
+        ];
+      }),
+    },
+  ];
+}
+
+/** Appeal to the operator, the declared regulators, and each law's complaint route. */
+function complaintBlocks(ctx: NoticeContext): Block[] {
+  const r = ctx.m.rights;
+  const rh = ctx.policy.rightsHandling;
+  const blocks: Block[] = [];
+  if (rh?.appeal) {
+    const content: Phrase = phrase(r.appeal, { process: text(ctx, rh.appeal.process) });
+    if (rh.appeal.contact) content.push(' ', ...phrase(r.appealContact, { contact: rh.appeal.contact.includes('@') ? emailLink(rh.appeal.contact) : rh.appeal.contact }));
+    blocks.push({ kind: 'paragraph', content });
+  }
+  const items: Phrase[] = ctx.laws.map((law) => [r.complaints[law]]);
+  for (const regulator of rh?.regulators ?? []) {
+    const name = text(ctx, regulator.name);
+    items.push(phrase(r.regulator, { law: ctx.m.laws[regulator.jurisdiction].short, name: regulator.url ? [link(regulator.url, name)] : name }));
+  }
+  blocks.push({ kind: 'list', items });
+  return blocks;
+}
 
 export const cookiesSection: SectionBuilder = (ctx) => {
   const { m, policy } = ctx;
