@@ -38,6 +38,7 @@ import { Metrics } from './reports/metrics.js';
 import { Blocks } from './vault/blocking.js';
 import { Depersonalizer } from './vault/depersonalize.js';
 import { Erasure } from './vault/erasure.js';
+import { DatabaseKeyStore, type KeyStore } from './vault/key-store.js';
 import { Disclosures } from './disclosures/disclosures.js';
 import { SubjectLookup } from './vault/lookup.js';
 import { Subjects, SUBJECT_TOPIC } from './vault/subjects.js';
@@ -63,6 +64,8 @@ export interface Custodian {
   readonly depersonalizer: Depersonalizer;
   /** Erasure as crypto-shredding, and its destruction acts. */
   readonly erasure: Erasure;
+  /** Subjects' and acts' wrapped keys, apart from the data (vault/key-store.ts). */
+  readonly keyStore: KeyStore;
   readonly disclosures: Disclosures;
   readonly consents: Consents;
   readonly readableCopies: ReadableCopies;
@@ -143,7 +146,8 @@ export async function openCustodian(config: Pick<Config, 'database' | 'masterKey
     const metrics = new Metrics();
     const sink = config.checkpointSink ? checkpointSink(config.checkpointSink) : undefined;
     // With the bus, another node's erasure drops this node's cached key at once.
-    const subjects = new Subjects({ keys, clock, bus });
+    const keyStore = new DatabaseKeyStore();
+    const subjects = new Subjects({ keys, keyStore, clock, bus });
     const consents = new Consents({ store, work, subjects, keys, journal, policies, clock, ids, publicUrl: config.publicUrl });
     // The gate reads consent through the loader; change events drop what it cached.
     const gate = new PurposeGate(store.db, policies, clock, metrics, consentPreferencesLoader(consents, policies), { cacheTtlMs: options.gateCacheTtlMs ?? 2000 });
@@ -185,7 +189,8 @@ export async function openCustodian(config: Pick<Config, 'database' | 'masterKey
       lookup: new SubjectLookup({ work, keys, journal }),
       blocks: new Blocks({ store, work, subjects, journal, policies, clock, ids }),
       depersonalizer: new Depersonalizer({ work, subjects, journal, policies, clock, ids }),
-      erasure: new Erasure({ store, work, subjects, keys, journal, policies, clock, ids }),
+      erasure: new Erasure({ store, work, subjects, keys, keyStore, journal, policies, clock, ids }),
+      keyStore,
       disclosures: new Disclosures({ store, work, subjects, journal, policies, gate, clock, ids }),
       consents,
       readableCopies: new ReadableCopies({ consents, work, subjects, gate, journal, policies }),
