@@ -12,7 +12,7 @@ import type { Journal } from '../journal/journal.js';
 import type { Locale } from '../policy/model.js';
 import type { PolicyVersions } from '../policy/versions.js';
 import type { UnitOfWorkRunner } from '../store/unit-of-work.js';
-import { isActive, type Subjects } from '../vault/subjects.js';
+import type { Subjects } from '../vault/subjects.js';
 import { type Consents, nameContext } from './consents.js';
 import { type CopyName, readableCopyPage } from './pages.js';
 
@@ -43,8 +43,8 @@ export class ReadableCopies {
     const released = !request.mayReadPersonalData
       ? undefined
       : await work.run(async (uow) => {
-          const subject = await uow.lockSubject(row.subject_id, 'share');
-          if (!subject || !isActive(subject)) return undefined;
+          const subject = await subjects.lockActive(uow, row.subject_id, 'share');
+          if (!subject) return undefined;
           const purpose = policies.active().index.purpose(row.purpose);
           const operation = purpose?.operations.includes('extraction') ? 'extraction' : 'use';
           const decision = await gate.decide({ subjectId: row.subject_id, purpose: row.purpose, operation, categories: ['user.name'] }, { trx: uow.trx, subject });

@@ -2,7 +2,8 @@
  * The key hierarchy:
  *
  *   KEK (outside the database: keyring file or env)
- *    ├─ wraps each subject's data key        (subject.wrapped_key, tagged with kek_id)
+ *    ├─ wraps each subject's data key        (the key store apart from the data: vault/key-store.ts)
+ *    ├─ wraps each destruction act's key     (the key store too; it lives as long as the act)
  *    └─ wraps the system keys                (key_material: blind index, journal signing, link signing)
  *
  * Rotating the KEK re-wraps these small keys; personal-data values are never re-encrypted.

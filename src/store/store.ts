@@ -43,7 +43,20 @@ export interface Store {
    * stops listening.
    */
   onRolledBack(listener: () => void): () => void;
+  /**
+   * After keys were deleted (and committed): makes them unrecoverable from the medium where
+   * the engine allows. SQLite cuts the key file's WAL back to nothing (its pages were already
+   * overwritten, `secure_delete`); PostgreSQL's dead rows go with autovacuum and never reach a
+   * dump. Best effort: a reader holding the WAL defers it to the next call.
+   */
+  purgeDeletedKeys(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The SQLite key file beside a database: `custodian.keys.sqlite` for `custodian.db`. */
+export function keyStorePath(databasePath: string): string {
+  if (databasePath === ':memory:') return ':memory:';
+  return `${databasePath.replace(/\.(db|sqlite3?)$/i, '')}.keys.sqlite`;
 }
 
 /** `sqlite:<path>` or `postgres://…`; anything else is a configuration error. */
@@ -104,6 +117,9 @@ export function openStore(location: StoreLocation): Store {
       rollbackListeners.add(listener);
       return () => rollbackListeners.delete(listener);
     },
+    async purgeDeletedKeys() {
+      if (location.engine === 'sqlite') await sql`pragma custodian_keys.wal_checkpoint(TRUNCATE)`.execute(db).catch(() => undefined);
+    },
     close: () => db.destroy(),
   };
 }
@@ -129,6 +145,10 @@ function sqliteDialect(path: string, opened: { connection?: SqliteDatabase.Datab
       sqlite.pragma('secure_delete = ON');
       // A CLI command (e.g. `apikey create`) may write while the server holds the file.
       sqlite.pragma('busy_timeout = 5000');
+      // The key store, a file of its own (vault/key-store.ts); it inherits secure_delete.
+      sqlite.prepare('attach database ? as custodian_keys').run(keyStorePath(path));
+      sqlite.pragma('custodian_keys.journal_mode = WAL');
+      sqlite.pragma('custodian_keys.synchronous = NORMAL');
       opened.connection = sqlite;
       return withStatementCache(sqlite);
     },

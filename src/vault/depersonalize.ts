@@ -155,6 +155,8 @@ export class Depersonalizer {
       }
       if (wholeSubject) {
         await trx.deleteFrom('subject_identifier').where('subject_id', '=', subjectId).execute();
+        // The key goes before the row changes (the crash-safe order across SQLite's two files).
+        await subjects.destroyKey(uow, subjectId);
         await trx.updateTable('subject').set({ state: 'depersonalized', wrapped_key: null, kek_id: null, updated_at: now }).where('id', '=', subjectId).execute();
       }
       await subjects.changed(uow, subjectId);

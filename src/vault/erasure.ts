@@ -33,7 +33,8 @@ import type { Store } from '../store/store.js';
 import type { Database } from '../store/tables.js';
 import type { UnitOfWorkRunner } from '../store/unit-of-work.js';
 import { IDENTIFIER_CATEGORY, type IdentifierType } from './identifiers.js';
-import { type ActiveSubject, isActive, type Subjects } from './subjects.js';
+import { type KeyStore, keyOwnerName } from './key-store.js';
+import { isActive, type Subjects } from './subjects.js';
 
 /**
  * How long a destruction act is kept: three years (RKN order 179 of 28.10.2022, item 5).
@@ -102,6 +103,7 @@ export interface ErasureDeps {
   work: UnitOfWorkRunner;
   subjects: Subjects;
   keys: KeyService;
+  keyStore: KeyStore;
   journal: Journal;
   policies: PolicyVersions;
   clock: Clock;
@@ -144,7 +146,7 @@ export class Erasure {
       throw new CustodianError('validation_failed', 'Unknown erasure reason', [{ path: 'reason', message: `must be one of ${ERASURE_REASONS.join(', ')}` }]);
     }
     const active = policies.active();
-    return work.run(async (uow) => {
+    const result = await work.run(async (uow): Promise<ErasureResult> => {
       const { trx } = uow;
       const subject = await subjects.lockAny(uow, subjectId, { path: 'subjectId' });
       // Erased before: nothing is left to destroy, and a second act would prove nothing.
@@ -153,15 +155,20 @@ export class Erasure {
       const laws = governingLaws(active.index.policy.operator.jurisdictions, subject.jurisdiction as Jurisdiction | null);
       const plan = await planErasure(trx, active.index, subjectId, laws, now);
 
-      // The person is read before the key can go: the act must name them under 152-FZ.
-      const namesPerson = laws.includes('ru') && isActive(subject) && plan.destroyedCount > 0;
-      const person = namesPerson ? await readPerson(trx, subjects.key(subject as ActiveSubject), subjectId) : null;
+      // The person is read before the key can go: the act must name them under 152-FZ. (A
+      // subject restored from a backup after its key was destroyed has no name left to read.)
+      const keyed = isActive(subject) ? await subjects.lockActive(uow, subjectId) : undefined;
+      const namesPerson = laws.includes('ru') && keyed !== undefined && plan.destroyedCount > 0;
+      const person = namesPerson ? await readPerson(trx, subjects.key(keyed), subjectId) : null;
 
       const shredded = plan.kept.length === 0;
       if (plan.items.length > 0) await trx.deleteFrom('data_item').where('id', 'in', plan.items).execute();
       if (plan.identifiers.length > 0) await trx.deleteFrom('subject_identifier').where('id', 'in', plan.identifiers).execute();
       for (const [purposes, ids] of plan.narrowed) await trx.updateTable('data_item').set({ purposes, updated_at: now }).where('id', 'in', ids).execute();
       if (shredded) {
+        // The key goes first: across SQLite's two files a crash then leaves a subject without
+        // a key (read as erased), never a tombstone whose key survives.
+        await subjects.destroyKey(uow, subjectId);
         // Items left behind by an earlier depersonalization hold no value, but go with the rest.
         await trx.deleteFrom('data_item').where('subject_id', '=', subjectId).execute();
         await trx.updateTable('subject').set({ state: 'erased', jurisdiction: null, locale: null, wrapped_key: null, kek_id: null, updated_at: now }).where('id', '=', subjectId).execute();
@@ -207,6 +214,8 @@ export class Erasure {
       ]);
       return { erased, kept: plan.kept, shredded, actId };
     });
+    if (result.shredded && result.actId) await this.deps.store.purgeDeletedKeys();
+    return result;
   }
 
   /** A destruction act, with its signature checked over every field. */
@@ -224,13 +233,12 @@ export class Erasure {
   }
 
   private async writeAct(trx: Transaction<Database>, act: Omit<DestructionAct, 'keyId' | 'signature'>): Promise<void> {
-    const { keys } = this.deps;
+    const { keys, keyStore } = this.deps;
     let personEnc: string | null = null;
     if (act.person) {
-      // The act's own key: it lives (wrapped by the KEK) exactly as long as the act.
+      // The act's own key, in the key store: it lives (wrapped by the KEK) exactly as long as the act.
       const actKey = newDataKey();
-      const wrapped = keys.wrap(actKey, actKeyOwner(act.id));
-      await trx.insertInto('act_key').values({ act_id: act.id, kek_id: wrapped.kekId, wrapped: wrapped.wrapped, retain_until: act.retainUntil }).execute();
+      await keyStore.put(trx, { kind: 'act', id: act.id }, keys.wrap(actKey, actKeyOwner(act.id)), { now: act.at, retainUntil: act.retainUntil });
       personEnc = seal(actKey, Buffer.from(JSON.stringify(act.person), 'utf8'), personContext(act.id));
       actKey.fill(0);
     }
@@ -281,9 +289,9 @@ export class Erasure {
 
   /** The person an act names; null once the act's key is gone (the act outlived its retention). */
   private async openPerson(actId: string, sealed: string): Promise<ActPerson | null> {
-    const row = await this.deps.store.db.selectFrom('act_key').select(['kek_id', 'wrapped']).where('act_id', '=', actId).executeTakeFirst();
-    if (!row) return null;
-    const key = this.deps.keys.unwrap({ kekId: row.kek_id, wrapped: row.wrapped }, actKeyOwner(actId));
+    const wrapped = await this.deps.keyStore.get(this.deps.store.db, { kind: 'act', id: actId });
+    if (!wrapped) return null;
+    const key = this.deps.keys.unwrap(wrapped, actKeyOwner(actId));
     try {
       return JSON.parse(open(key, sealed, personContext(actId)).toString('utf8')) as ActPerson;
     } finally {
@@ -293,7 +301,7 @@ export class Erasure {
 }
 
 function actKeyOwner(actId: string): string {
-  return `act:${actId}`;
+  return keyOwnerName({ kind: 'act', id: actId });
 }
 
 function personContext(actId: string): string {
@@ -323,18 +331,9 @@ export interface DestructionActTable {
   signature: string;
 }
 
-/** An act's own key, wrapped by the KEK; it goes when the act's retention ends. */
-export interface ActKeyTable {
-  act_id: string;
-  kek_id: string;
-  wrapped: string;
-  retain_until: number;
-}
-
 declare module '../store/tables.js' {
   interface Database {
     destruction_act: DestructionActTable;
-    act_key: ActKeyTable;
   }
 }
 

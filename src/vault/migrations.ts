@@ -1,5 +1,5 @@
 /** The vault's tables after the foundation: rectification revisions, blocks, depersonalized records. */
-import type { Kysely, Migration } from 'kysely';
+import { type Kysely, type Migration, PostgresAdapter, sql } from 'kysely';
 
 export const vaultMigrations: Record<string, Migration> = {
   '0003_vault_controls': {
@@ -49,7 +49,7 @@ export const vaultMigrations: Record<string, Migration> = {
       await db.schema.dropIndex('subject_identifier_subject_idx').ifExists().execute();
     },
   },
-  /** Issue 8: destruction acts (the proof of an erasure) and the keys that seal the person an act names. */
+  /** Issue 8: destruction acts, the proof of an erasure. */
   '0009_vault_destruction_acts': {
     async up(db: Kysely<any>) {
       await db.schema
@@ -70,13 +70,36 @@ export const vaultMigrations: Record<string, Migration> = {
         .addColumn('signature', 'text', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('destruction_act_subject_idx').on('destruction_act').columns(['subject_id', 'at']).execute();
-      await db.schema
+    },
+  },
+  /**
+   * Issue 8: the key store apart from the data (see key-store.ts). Subjects' wrapped keys
+   * move out of `subject` into `custodian_keys.subject_key`, and are cleared there; an act's
+   * key gets `custodian_keys.act_key`. On SQLite the schema is the attached key file.
+   */
+  '0010_vault_key_store': {
+    async up(db: Kysely<any>) {
+      // The one engine difference here: SQLite's key schema is the file the store attached.
+      if (db.getExecutor().adapter instanceof PostgresAdapter) await sql`create schema if not exists custodian_keys`.execute(db);
+      const keys = db.schema.withSchema('custodian_keys');
+      await keys
+        .createTable('subject_key')
+        .addColumn('subject_id', 'text', (c) => c.primaryKey())
+        .addColumn('kek_id', 'text', (c) => c.notNull())
+        .addColumn('wrapped', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await keys
         .createTable('act_key')
         .addColumn('act_id', 'text', (c) => c.primaryKey())
         .addColumn('kek_id', 'text', (c) => c.notNull())
         .addColumn('wrapped', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('retain_until', 'bigint', (c) => c.notNull())
         .execute();
+      // Key first, then the subject row cleared (the crash-safe order across SQLite's two files).
+      await sql`insert into custodian_keys.subject_key (subject_id, kek_id, wrapped, created_at) select id, kek_id, wrapped_key, created_at from subject where wrapped_key is not null and kek_id is not null`.execute(db);
+      await db.updateTable('subject').set({ wrapped_key: null, kek_id: null }).where('wrapped_key', 'is not', null).execute();
     },
   },
 };

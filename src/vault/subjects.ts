@@ -10,11 +10,15 @@ import { CustodianError, notFound } from '../errors.js';
 import type { ChangeBus } from '../store/change-bus.js';
 import type { UnitOfWork } from '../store/unit-of-work.js';
 import type { Database, SubjectRow } from '../store/tables.js';
+import type { KeyStore } from './key-store.js';
 
 /** Change events about one subject: `key` is the subject id. The gate drops its cached context. */
 export const SUBJECT_TOPIC = 'subject';
 
-/** A subject that can be processed: active, with its data key. */
+/**
+ * A subject that can be processed: active, with its data key — read from the key store by
+ * `Subjects.lock` (the subject row itself holds no key; its key columns stay null).
+ */
 export type ActiveSubject = SubjectRow & { state: 'active'; wrapped_key: string; kek_id: string };
 
 export interface LockOptions {
@@ -24,8 +28,9 @@ export interface LockOptions {
   mode?: 'update' | 'share';
 }
 
+/** Active in state. Only a subject from `Subjects.lock` / `lockActive` also carries its key. */
 export function isActive(subject: SubjectRow): subject is ActiveSubject {
-  return subject.state === 'active' && subject.wrapped_key !== null && subject.kek_id !== null;
+  return subject.state === 'active';
 }
 
 export function notActive(subject: SubjectRow, path = 'id'): CustodianError {
@@ -34,6 +39,8 @@ export function notActive(subject: SubjectRow, path = 'id'): CustodianError {
 
 export interface SubjectsDeps {
   keys: KeyService;
+  /** Where the subjects' wrapped keys live, apart from the data. */
+  keyStore: KeyStore;
   clock: Clock;
   /** When given, a `subject` change event from any node drops that subject's cached key at once. */
   bus?: ChangeBus;
@@ -51,7 +58,43 @@ export class Subjects {
   async lock(uow: UnitOfWork, subjectId: string, options: LockOptions = {}): Promise<ActiveSubject> {
     const subject = await this.lockAny(uow, subjectId, options);
     if (!isActive(subject)) throw notActive(subject, options.path);
-    return subject;
+    const keyed = await this.withKey(uow, subject);
+    // Active in a restored backup, but its key was destroyed since: erased.
+    if (!keyed) throw notActive({ ...subject, state: 'erased' }, options.path);
+    return keyed;
+  }
+
+  /** Like `lock`, but undefined for a subject that is missing, not active or without a key. */
+  async lockActive(uow: UnitOfWork, subjectId: string, mode: LockOptions['mode'] = 'update'): Promise<ActiveSubject | undefined> {
+    const subject = await uow.lockSubject(subjectId, mode);
+    return subject && isActive(subject) ? this.withKey(uow, subject) : undefined;
+  }
+
+  /**
+   * Creates an active subject with a fresh data key. The key is written first: across
+   * SQLite's two files a crash can then leave an unused key, never a subject without one.
+   */
+  async create(uow: UnitOfWork, subject: Omit<SubjectRow, 'kek_id' | 'wrapped_key' | 'state' | 'version'>): Promise<ActiveSubject> {
+    const key = this.deps.keys.newSubjectKey(subject.id);
+    await this.deps.keyStore.put(uow.trx, { kind: 'subject', id: subject.id }, key, { now: subject.created_at });
+    await uow.trx.insertInto('subject').values({ ...subject, state: 'active', kek_id: null, wrapped_key: null, version: 0 }).execute();
+    this.keys.set(subject.id, key, key.key);
+    return { ...subject, state: 'active', kek_id: key.kekId, wrapped_key: key.wrapped, version: 0 };
+  }
+
+  /**
+   * Destroys the subject's key (erasure, whole-subject depersonalization), in the caller's
+   * transaction and before the row changes (the crash-safe order), and forgets the cached
+   * unwrapped key at once.
+   */
+  async destroyKey(uow: UnitOfWork, subjectId: string): Promise<boolean> {
+    this.keys.drop(subjectId);
+    return this.deps.keyStore.destroy(uow.trx, { kind: 'subject', id: subjectId });
+  }
+
+  private async withKey(uow: UnitOfWork, subject: SubjectRow & { state: 'active' }): Promise<ActiveSubject | undefined> {
+    const wrapped = await this.deps.keyStore.get(uow.trx, { kind: 'subject', id: subject.id });
+    return wrapped ? { ...subject, kek_id: wrapped.kekId, wrapped_key: wrapped.wrapped } : undefined;
   }
 
   /** Locks the subject whatever its state (for acts that still apply to an erased one); not found → `not_found`. */
@@ -93,12 +136,14 @@ export class Subjects {
    *
    * - a cached key is returned only for the very wrapped key (and KEK id) of the row given,
    *   so it opens nothing that unwrapping that row would not;
-   * - erasure (depersonalization) removes the wrapped key from the row, so after it commits
-   *   no lock returns a row the entry matches; and it calls `changed`, which drops the entry;
+   * - erasure (and whole-subject depersonalization) deletes the wrapped key from the key
+   *   store, so after it commits no lock returns a key the entry matches; and it calls
+   *   `destroyKey` and `changed`, which drop the entry;
    * - on other nodes the `subject` change event drops it (with `bus`), and at the latest it
    *   is forgotten a second after it was unwrapped: no key outlives an erasure longer in memory.
    */
   key(subject: ActiveSubject): Buffer {
+    if (subject.wrapped_key === null || subject.kek_id === null) throw new Error('Subjects.key needs a subject from Subjects.lock or lockActive, which read its key from the key store');
     const wrapped = { kekId: subject.kek_id, wrapped: subject.wrapped_key };
     return this.keys.get(subject.id, wrapped) ?? this.keys.set(subject.id, wrapped, this.deps.keys.subjectKey(subject.id, wrapped));
   }

@@ -15,7 +15,7 @@ import type { Store } from '../store/store.js';
 import { writeTogether } from '../store/write-together.js';
 import type { DataItemTable } from '../store/tables.js';
 import type { UnitOfWorkRunner } from '../store/unit-of-work.js';
-import { type ActiveSubject, isActive, type Subjects } from './subjects.js';
+import { type ActiveSubject, type Subjects } from './subjects.js';
 import type { PurposeGate } from '../decisions/gate.js';
 import type { Reason } from '../decisions/reasons.js';
 import { denied } from '../decisions/denied.js';
@@ -145,9 +145,8 @@ export class Vault {
       } else {
         const id = this.ids.next();
         await this.store.lockKeyring(trx, 'shared');
-        const key = this.keys.newSubjectKey(id);
-        subject = { id, state: 'active', jurisdiction: input.jurisdiction ?? null, locale: input.locale ?? null, kek_id: key.kekId, wrapped_key: key.wrapped, created_at: now, updated_at: now, version: 0 };
-        await trx.insertInto('subject').values(subject).execute();
+        // The data key goes to the key store, apart from the subject row (subjects.ts).
+        subject = await this.subjects.create(uow, { id, jurisdiction: input.jurisdiction ?? null, locale: input.locale ?? null, created_at: now, updated_at: now });
         created = true;
       }
       const known = new Set(matches.map((m) => `${m.type}\u0000${m.blind_index}`));
@@ -387,8 +386,8 @@ export class Vault {
   async mailRecipient(subjectId: string, use: { purpose: string | null; reason: string }, actor: string): Promise<{ address: string; locale: Locale | null } | undefined> {
     return this.work.run(async (uow) => {
       const { trx } = uow;
-      const subject = await uow.lockSubject(subjectId, 'share');
-      if (!subject || !isActive(subject)) return undefined;
+      const subject = await this.subjects.lockActive(uow, subjectId, 'share');
+      if (!subject) return undefined;
       const identifier = await trx
         .selectFrom('subject_identifier')
         .selectAll()

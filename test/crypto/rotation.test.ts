@@ -39,7 +39,7 @@ for (const engine of ENGINES) {
       const ring = JSON.parse(readFileSync(t.config.keyringPath, 'utf8'));
       assert.notEqual(ring.active, oldKek);
       assert.deepEqual(Object.keys(ring.keys), [ring.active]);
-      const kekIds = await t.custodian.store.db.selectFrom('subject').select('kek_id').distinct().execute();
+      const kekIds = await t.custodian.store.db.selectFrom('custodian_keys.subject_key').select('kek_id').distinct().execute();
       assert.deepEqual(kekIds.map((r) => r.kek_id), [ring.active]);
       assert.deepEqual(await t.custodian.store.db.selectFrom('data_item').select(['id', 'value_enc']).orderBy('id').execute(), valuesBefore);
 
@@ -62,7 +62,8 @@ for (const engine of ENGINES) {
       const slowWriter = store.transaction(async (trx) => {
         await store.lockKeyring(trx, 'shared');
         const key = keys.newSubjectKey(subjectId);
-        await trx.insertInto('subject').values({ id: subjectId, state: 'active', jurisdiction: null, locale: null, kek_id: key.kekId, wrapped_key: key.wrapped, created_at: 0, updated_at: 0 }).execute();
+        await trx.insertInto('custodian_keys.subject_key').values({ subject_id: subjectId, kek_id: key.kekId, wrapped: key.wrapped, created_at: 0 }).execute();
+        await trx.insertInto('subject').values({ id: subjectId, state: 'active', jurisdiction: null, locale: null, kek_id: null, wrapped_key: null, created_at: 0, updated_at: 0 }).execute();
         wrapped();
         await released;
       });
@@ -73,9 +74,9 @@ for (const engine of ENGINES) {
       await slowWriter;
       const result = await rotation;
       assert.ok(result.retired.includes(oldKek));
-      const row = await store.db.selectFrom('subject').select(['kek_id', 'wrapped_key']).where('id', '=', subjectId).executeTakeFirstOrThrow();
+      const row = await store.db.selectFrom('custodian_keys.subject_key').select(['kek_id', 'wrapped']).where('subject_id', '=', subjectId).executeTakeFirstOrThrow();
       assert.equal(row.kek_id, result.activeKekId, 'the late subject was re-wrapped before the old KEK was retired');
-      assert.equal(keys.subjectKey(subjectId, { kekId: row.kek_id!, wrapped: row.wrapped_key! }).length, 32);
+      assert.equal(keys.subjectKey(subjectId, { kekId: row.kek_id, wrapped: row.wrapped }).length, 32);
     });
 
     it('rotates keys supplied through CUSTODIAN_MASTER_KEY by prepending a new one', async () => {
