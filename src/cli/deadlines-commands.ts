@@ -12,8 +12,8 @@
  * passed, a term the reference could not confirm) go to stderr as codes.
  */
 import type { Command } from 'commander';
-import { CustodianError } from '../errors.js';
-import { dueMoment, isLawId, isoInZone, isValidZone, LAW_IDS, LawError, obligations, parseDateTime, RULE_PACKS, zoneOf, type LawId } from '../law/index.js';
+import { CustodianError, SetupError } from '../errors.js';
+import { CalendarFileError, dueMoment, isLawId, isoInZone, isValidZone, LAW_IDS, LawError, obligations, parseDateTime, RULE_PACKS, zoneOf, type LawId } from '../law/index.js';
 
 interface DeadlineOptions {
   law?: string;
@@ -60,41 +60,51 @@ export function registerDeadlinesCommands(program: Command): void {
     .option('--json', 'print {"law","obligation","dueAt","article","extendedDueAt"?}')
     .option('--list', 'list every obligation of each law (or of --law) with its term and article')
     .action((options: DeadlineOptions) => {
-      if (options.list) {
-        list(lawOption(options.law, false), options.json === true);
-        return;
-      }
-      const law = lawOption(options.law, true)!;
-      if (!options.obligation) throw invalid('--obligation', `is required; ${law} has: ${obligations(law).map((o) => o.id).join(', ')}`);
-      if (options.zone !== undefined && !isValidZone(options.zone)) throw invalid('--zone', `"${options.zone}" is not an IANA time zone (e.g. Europe/Berlin)`);
-      if (options.at === undefined) throw invalid('--at', 'is required: an ISO 8601 date-time such as 2026-03-06T22:30:00+05:00');
-      const zone = zoneOf(law, options.zone);
-      const at = parseDateTime(options.at, zone);
-      if (at === undefined) throw invalid('--at', `"${options.at}" is not an ISO 8601 date-time (e.g. 2026-03-06T22:30:00+05:00)`);
-      let due;
       try {
-        due = dueMoment(law, options.obligation, at, { ...(options.zone ? { zone: options.zone } : {}) });
+        run(options);
       } catch (error) {
-        if (error instanceof LawError) throw invalid('--obligation', error.message);
+        // A bad file in CUSTODIAN_CALENDARS_DIR: say which file and field, not a stack.
+        if (error instanceof CalendarFileError) throw new SetupError(`calendar file ${error.message}`);
         throw error;
       }
-      if (options.extended && !due.extension) throw invalid('--extended', `${RULE_PACKS[law].name} does not allow extending "${due.obligation}" (art. ${due.article})`);
-      for (const warning of due.warnings) console.error(`warning: ${warning}`);
-      if (options.json) {
-        console.log(
-          JSON.stringify({
-            law,
-            obligation: due.obligation,
-            dueAt: due.dueAtIso,
-            article: due.article,
-            ...(options.extended && due.extension ? { extendedDueAt: due.extension.dueAtIso } : {}),
-          }),
-        );
-        return;
-      }
-      console.log(`${RULE_PACKS[law].name}, ${due.obligation}: due ${due.dueAtIso} (art. ${due.article})`);
-      if (options.extended && due.extension) {
-        console.log(`extended: due ${due.extension.dueAtIso} (art. ${due.extension.article}); the person must be told by ${isoInZone(due.extension.noticeBy, due.zone)}`);
-      }
     });
+}
+
+function run(options: DeadlineOptions): void {
+  if (options.list) {
+    list(lawOption(options.law, false), options.json === true);
+    return;
+  }
+  const law = lawOption(options.law, true)!;
+  if (!options.obligation) throw invalid('--obligation', `is required; ${law} has: ${obligations(law).map((o) => o.id).join(', ')}`);
+  if (options.zone !== undefined && !isValidZone(options.zone)) throw invalid('--zone', `"${options.zone}" is not an IANA time zone (e.g. Europe/Berlin)`);
+  if (options.at === undefined) throw invalid('--at', 'is required: an ISO 8601 date-time such as 2026-03-06T22:30:00+05:00');
+  const zone = zoneOf(law, options.zone);
+  const at = parseDateTime(options.at, zone);
+  if (at === undefined) throw invalid('--at', `"${options.at}" is not an ISO 8601 date-time (e.g. 2026-03-06T22:30:00+05:00)`);
+  let due;
+  try {
+    due = dueMoment(law, options.obligation, at, { ...(options.zone ? { zone: options.zone } : {}) });
+  } catch (error) {
+    if (error instanceof LawError) throw invalid('--obligation', error.message);
+    throw error;
+  }
+  if (options.extended && !due.extension) throw invalid('--extended', `${RULE_PACKS[law].name} does not allow extending "${due.obligation}" (art. ${due.article})`);
+  for (const warning of due.warnings) console.error(`warning: ${warning}`);
+  if (options.json) {
+    console.log(
+      JSON.stringify({
+        law,
+        obligation: due.obligation,
+        dueAt: due.dueAtIso,
+        article: due.article,
+        ...(options.extended && due.extension ? { extendedDueAt: due.extension.dueAtIso } : {}),
+      }),
+    );
+    return;
+  }
+  console.log(`${RULE_PACKS[law].name}, ${due.obligation}: due ${due.dueAtIso} (art. ${due.article})`);
+  if (options.extended && due.extension) {
+    console.log(`extended: due ${due.extension.dueAtIso} (art. ${due.extension.article}); the person must be told by ${isoInZone(due.extension.noticeBy, due.zone)}`);
+  }
 }

@@ -4,10 +4,13 @@
  * contract's JSON; every obligation listed; bad input refused naming the flag.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runCli } from '../support/cli.js';
 
-const cli = (...args: string[]) => runCli(['deadlines', ...args], {});
+const cli = (...args: string[]) => runCli(['deadlines', ...args], { CUSTODIAN_CALENDARS_DIR: '' });
 
 describe('custodian deadlines', () => {
   it('prints the contract JSON with the zone offset of the law', async () => {
@@ -69,6 +72,24 @@ describe('custodian deadlines', () => {
       assert.equal(r.code, 1, args.join(' '));
       assert.match(r.stderr, pattern);
       assert.doesNotMatch(r.stderr, /\n\s+at /);
+    }
+  });
+
+  it('reads operator calendar years from CUSTODIAN_CALENDARS_DIR, refusing a bad file by name and field', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'custodian-cli-calendars-'));
+    try {
+      writeFileSync(join(dir, 'ru-2028.json'), JSON.stringify({ calendar: 'ru', year: 2028, daysOff: ['2028-01-03', '2028-01-04', '2028-01-05', '2028-01-06', '2028-01-07'] }));
+      const args = ['deadlines', '--law', 'ru', '--obligation', 'access', '--at', '2027-12-24T12:00:00+03:00', '--json'];
+      const ok = await runCli(args, { CUSTODIAN_CALENDARS_DIR: dir });
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.equal(ok.stderr, '', 'no horizon warning once 2028 is loaded');
+      assert.equal(JSON.parse(ok.stdout).dueAt, '2028-01-17T23:59:59.999+03:00');
+      writeFileSync(join(dir, 'kz-2028.json'), JSON.stringify({ calendar: 'kz', year: 2028, daysOff: ['2028-13-01'] }));
+      const bad = await runCli(args, { CUSTODIAN_CALENDARS_DIR: dir });
+      assert.equal(bad.code, 1);
+      assert.match(bad.stderr, /^Setup error: calendar file .*kz-2028\.json: daysOff\[0\]: "2028-13-01" is not a date \(YYYY-MM-DD\)\n$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
