@@ -2,8 +2,16 @@
  * The rights feature as the composition root wires it: the requests with their clocks,
  * identity verification, fulfilment in the vault, and the job kinds they run on.
  */
+import { CustodianError } from '../errors.js';
+import type { Consents } from '../consent/consents.js';
+import type { Disclosures } from '../disclosures/disclosures.js';
 import type { JobWorker } from '../store/job-worker.js';
 import type { Scheduler } from '../store/scheduler.js';
+import type { Blocks } from '../vault/blocking.js';
+import type { Erasure } from '../vault/erasure.js';
+import type { Subjects } from '../vault/subjects.js';
+import type { Vault } from '../vault/vault.js';
+import { Fulfilment } from './fulfilment.js';
 import { RightsRequests, type RightsRequestsDeps } from './requests.js';
 import { Verification } from './verification.js';
 
@@ -13,13 +21,27 @@ export interface RightsDeps extends RightsRequestsDeps {
   unverifiedCloseAfterMs?: number;
 }
 
+/** The services fulfilment acts through, and where the feature's jobs run: handed over once the composition root has built them. */
+export interface RightsServices {
+  worker: JobWorker;
+  scheduler: Scheduler;
+  subjects: Subjects;
+  vault: Vault;
+  blocks: Blocks;
+  consents: Consents;
+  disclosures: Disclosures;
+  erasure: Erasure;
+}
+
 /** Job kinds of the rights feature. */
 export const RIGHTS_JOBS = {
   closeUnverified: 'rights.close-unverified',
+  deleteExpiredPackages: 'rights.delete-expired-packages',
 } as const;
 
 const SCHEDULE = {
   closeUnverified: '0 7 * * * *',
+  deleteExpiredPackages: '0 13 * * * *',
 } as const;
 
 export const DEFAULT_UNVERIFIED_CLOSE_AFTER_MS = 30 * 24 * 3600_000;
@@ -27,19 +49,33 @@ export const DEFAULT_UNVERIFIED_CLOSE_AFTER_MS = 30 * 24 * 3600_000;
 export class Rights {
   readonly requests: RightsRequests;
   readonly verification: Verification;
+  private fulfilmentService?: Fulfilment;
   private readonly unverifiedCloseAfterMs: number;
 
-  constructor(deps: RightsDeps) {
+  constructor(private readonly deps: RightsDeps) {
     this.requests = new RightsRequests(deps);
     this.verification = new Verification({ ...deps, requests: this.requests });
     this.unverifiedCloseAfterMs = deps.unverifiedCloseAfterMs ?? DEFAULT_UNVERIFIED_CLOSE_AFTER_MS;
   }
 
-  /** The feature's jobs and the periodic tasks that enqueue them (each runs once across nodes). */
-  register(worker: JobWorker, scheduler: Scheduler): void {
-    worker.handle(RIGHTS_JOBS.closeUnverified, async () => {
-      await this.requests.closeUnverified(this.unverifiedCloseAfterMs, `system:${RIGHTS_JOBS.closeUnverified}`);
-    });
-    scheduler.cluster('rights-close-unverified', SCHEDULE.closeUnverified, { kind: RIGHTS_JOBS.closeUnverified });
+  get fulfilment(): Fulfilment {
+    if (!this.fulfilmentService) throw new CustodianError('conflict', 'Rights fulfilment is not wired (Rights.register)');
+    return this.fulfilmentService;
+  }
+
+  /** Connects fulfilment to the services it acts through, and registers the feature's jobs and periodic tasks (each runs once across nodes). */
+  register(services: RightsServices): void {
+    const { worker, scheduler } = services;
+    this.fulfilmentService = new Fulfilment({ ...this.deps, ...services, requests: this.requests });
+    worker
+      .handle(RIGHTS_JOBS.closeUnverified, async () => {
+        await this.requests.closeUnverified(this.unverifiedCloseAfterMs, `system:${RIGHTS_JOBS.closeUnverified}`);
+      })
+      .handle(RIGHTS_JOBS.deleteExpiredPackages, async () => {
+        await this.fulfilment.deleteExpiredPackages();
+      });
+    scheduler
+      .cluster('rights-close-unverified', SCHEDULE.closeUnverified, { kind: RIGHTS_JOBS.closeUnverified })
+      .cluster('rights-delete-expired-packages', SCHEDULE.deleteExpiredPackages, { kind: RIGHTS_JOBS.deleteExpiredPackages });
   }
 }

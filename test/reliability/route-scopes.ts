@@ -90,4 +90,8 @@ export const ROUTE_SCOPES: Record<string, RouteAccess> = {
   'POST /v1/requests/:id/verification-code/check': ['requests:write'],
   'POST /v1/requests/:id/verification-link': ['requests:write'],
   'GET /privacy/requests/confirm': 'public',
+  'POST /v1/requests/:id/fulfil': ['requests:write'],
+  'GET /v1/requests/:id/package': ['requests:read'],
+  'POST /v1/requests/:id/package-link': ['requests:write'],
+  'GET /privacy/requests/package': 'public',
 };

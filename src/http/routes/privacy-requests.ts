@@ -28,4 +28,20 @@ export const privacyRequestRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async 
       return { id: confirmed.id, state: confirmed.state };
     },
   );
+
+  app.get(
+    '/privacy/requests/package',
+    {
+      schema: {
+        tags: ['requests'],
+        summary: 'Download a package by its signed, expiring link',
+        querystring: Type.Object({ token: Type.String({ minLength: 10, maxLength: 200, pattern: '^[A-Za-z0-9._-]+$' }) }, { additionalProperties: false }),
+        response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const zip = await rights.fulfilment.download(request.query.token);
+      return reply.type('application/zip').header('content-disposition', 'attachment; filename="personal-data.zip"').header('cache-control', 'no-store').send(zip as never); // a Buffer goes out as it is, unserialized
+    },
+  );
 };

@@ -7,7 +7,7 @@ import { IDENTIFIER_TYPES } from '../../vault/identifiers.js';
 import { LOCALES } from '../../policy/model.js';
 import { actorOf, requireScope } from '../auth.js';
 import { ErrorBody } from '../errors.js';
-import { isoTime, literalUnion } from '../schemas.js';
+import { isoTime, literalUnion, PolicyRef } from '../schemas.js';
 import type { RouteDeps } from './deps.js';
 
 const Deadline = Type.Object({
@@ -80,6 +80,17 @@ export function requestView(r: RightsRequest, linked = false): Static<typeof Req
     closedAt: isoTime(r.closedAt),
   };
 }
+
+const PackageView = Type.Object({
+  kind: Type.String(),
+  requestId: Type.String(),
+  generatedAt: Type.String({ format: 'date-time' }),
+  locale: Type.String(),
+  subject: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]),
+  vault: Type.Array(Type.Object({}, { additionalProperties: true })),
+  systems: Type.Array(Type.Object({}, { additionalProperties: true })),
+  information: Type.Object({}, { additionalProperties: true }),
+});
 
 const Params = Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
 const NoBody = Type.Optional(Type.Object({}, { additionalProperties: false }));
@@ -231,6 +242,75 @@ export const requestRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
     },
     async (request) => {
       const { url, expiresAt } = await rights.verification.link(request.params.id, actorOf(request));
+      return { url, expiresAt: isoTime(expiresAt) };
+    },
+  );
+
+  app.post(
+    '/v1/requests/:id/fulfil',
+    {
+      onRequest: requireScope(apiKeys, 'requests:write'),
+      schema: {
+        tags: ['requests'],
+        summary: 'Do what the request asks in the vault, and complete it',
+        description:
+          'Access and portability make a package (JSON, CSV and a readable page in the person’s language, zipped, encrypted at rest); rectification applies `corrections`; restriction blocks `categories` (default all); stop-processing blocks the subject; limit-sensitive blocks the sensitive categories; withdrawal withdraws consent to `purposes` (default every one given); objection objects to `purposes` (default every one open to objection); opt-out records the opt-out of sale and sharing; erasure crypto-shreds what no legal obligation keeps, and the answer lists what was kept and why.',
+        security: [{ bearer: [] }],
+        params: Params,
+        body: Type.Optional(
+          Type.Object(
+            {
+              corrections: Type.Optional(Type.Array(Type.Object({ itemId: Type.String({ format: 'uuid' }), value: Type.Union([Type.String({ maxLength: 10_000 }), Type.Number(), Type.Boolean()]) }, { additionalProperties: false }), { minItems: 1, maxItems: 100 })),
+              purposes: Type.Optional(Type.Array(PolicyRef('Purpose id'), { minItems: 1, maxItems: 100 })),
+              categories: Type.Optional(Type.Array(PolicyRef('Data category id'), { minItems: 1, maxItems: 200 })),
+            },
+            { additionalProperties: false },
+          ),
+        ),
+        response: { 200: RequestView, ...errors },
+      },
+    },
+    async (request) => requestView(await rights.fulfilment.fulfil(request.params.id, request.body ?? {}, actorOf(request))),
+  );
+
+  app.get(
+    '/v1/requests/:id/package',
+    {
+      onRequest: requireScope(apiKeys, 'requests:read'),
+      schema: {
+        tags: ['requests'],
+        summary: 'The access (or portability) package: JSON, or the zip of JSON, CSV and HTML',
+        description: 'Each release is journaled as an extraction.',
+        security: [{ bearer: [] }],
+        params: Params,
+        querystring: Type.Object({ format: Type.Optional(literalUnion(['json', 'zip'] as const, 'default json')) }, { additionalProperties: false }),
+        response: { 200: PackageView, ...errors },
+      },
+    },
+    async (request, reply) => {
+      if (request.query.format === 'zip') {
+        const zip = await rights.fulfilment.packageZip(request.params.id, actorOf(request));
+        return reply.type('application/zip').header('content-disposition', `attachment; filename="request-${request.params.id}.zip"`).send(zip as never); // a Buffer goes out as it is, unserialized
+      }
+      return rights.fulfilment.packageJson(request.params.id, actorOf(request));
+    },
+  );
+
+  app.post(
+    '/v1/requests/:id/package-link',
+    {
+      onRequest: requireScope(apiKeys, 'requests:write'),
+      schema: {
+        tags: ['requests'],
+        summary: 'A signed, expiring link the person downloads their package with',
+        security: [{ bearer: [] }],
+        params: Params,
+        body: NoBody,
+        response: { 200: Type.Object({ url: Type.String({ format: 'uri' }), expiresAt: Type.String({ format: 'date-time' }) }), ...errors },
+      },
+    },
+    async (request) => {
+      const { url, expiresAt } = await rights.fulfilment.downloadLink(request.params.id);
       return { url, expiresAt: isoTime(expiresAt) };
     },
   );
