@@ -36,6 +36,14 @@ export const CCPA: RulePack = {
     'opt-out': { obligation: 'opt-out', article: '1798.120' },
     'limit-sensitive': { obligation: 'limit-sensitive', article: '1798.121' },
   },
+  grants: [
+    ['access', '1798.110'],
+    ['erasure', '1798.105'],
+    ['rectification', '1798.106'],
+    ['opt-out-sale-sharing', '1798.120'],
+    ['limit-sensitive', '1798.121'],
+    ['non-discrimination', '1798.125'],
+  ],
   identity: {
     default: twoPoints,
     // Specific pieces of information: three data points and a signed declaration.

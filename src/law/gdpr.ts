@@ -39,6 +39,17 @@ export const GDPR_RIGHTS: RulePack['rights'] = {
   objection: { obligation: 'objection', article: '21' },
 };
 
+export const GDPR_GRANTS: RulePack['grants'] = [
+  ['access', '15'],
+  ['rectification', '16'],
+  ['erasure', '17'],
+  ['restriction', '18'],
+  ['portability', '20'],
+  ['objection', '21'],
+  ['automated-decision', '22'],
+  ['consent-withdrawal', '7(3)'],
+];
+
 export const GDPR_REFUSALS: RulePack['refusals'] = [
   { code: 'identity-not-confirmed', article: '12(6)' },
   { code: 'manifestly-unfounded', article: '12(5)(b)' },
@@ -60,6 +71,7 @@ export const GDPR: RulePack = {
   calendar: 'gdpr',
   obligations: gdprObligations(false),
   rights: GDPR_RIGHTS,
+  grants: GDPR_GRANTS,
   identity: {
     default: { verify: 'reasonable-doubt', pausesClock: false, article: '12(6)' },
   },

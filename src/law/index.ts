@@ -29,7 +29,7 @@ export { applicableLaws, LAW_ID_OF, lawsFor, noticeJurisdictions } from './appli
 export { CALENDAR_IDS, CalendarFileError, calendarHorizon, calendarYears, isWorkingDay, readCalendarDirectory, reloadCalendars, US_CA_CONVENTION, validateCalendarYear, type CalendarId, type CalendarYear } from './calendar.js';
 export { JURISDICTIONS, type Jurisdiction } from './jurisdictions.js';
 export { LOCALISATION_RULES, LOCALISED_COUNTRIES, type LocalisationRule } from './localisation.js';
-export { LAW_IDS, REQUEST_TYPES, TERM_UNITS, type IdentityRule, type LawId, type ObligationId, type ObligationRule, type RefusalReason, type RequestType, type RulePack, type Term, type TermUnit } from './types.js';
+export { LAW_IDS, LEGAL_RIGHTS, REQUEST_TYPES, TERM_UNITS, type IdentityRule, type LegalRight, type LawId, type ObligationId, type ObligationRule, type RefusalReason, type RequestType, type RulePack, type Term, type TermUnit } from './types.js';
 export { isoInZone, isValidZone, parseDateTime } from './zone.js';
 
 export const RULE_PACKS: Readonly<Record<LawId, RulePack>> = { kz: KZ, ru: RU, gdpr: GDPR, uk: UK, ccpa: CCPA };

@@ -33,6 +33,14 @@ export const KZ: RulePack = {
     objection: { obligation: 'automated-decision-objection', article: '19-1' },
     withdrawal: { obligation: 'withdrawal-stop', article: '8' },
   },
+  grants: [
+    ['access', '24(1)'],
+    ['rectification', '24(1)'],
+    ['erasure', '24(1)'],
+    ['blocking', '24(1)'],
+    ['consent-withdrawal', '8'],
+    ['automated-decision', '19-1'],
+  ],
   identity: {
     default: { verify: 'required', pausesClock: false, article: '10(2)' },
   },

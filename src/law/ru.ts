@@ -34,6 +34,14 @@ export const RU: RulePack = {
     withdrawal: { obligation: 'withdrawal-destroy', article: '9(2)' },
     'stop-processing': { obligation: 'stop-processing', article: '21(5.1)' },
   },
+  grants: [
+    ['access', '14'],
+    ['rectification', '14(1)'],
+    ['erasure', '14(1)'],
+    ['blocking', '14(1)'],
+    ['stop-processing', '21(5.1)'],
+    ['consent-withdrawal', '9(2)'],
+  ],
   identity: {
     default: { verify: 'required', pausesClock: false, document: true, article: '14(3)' },
   },

@@ -43,6 +43,24 @@ export const REQUEST_TYPES = [
 ] as const;
 export type RequestType = (typeof REQUEST_TYPES)[number];
 
+/** The rights a law gives a person, as the notice lists them, in that order. */
+export const LEGAL_RIGHTS = [
+  'access',
+  'rectification',
+  'erasure',
+  'blocking',
+  'restriction',
+  'portability',
+  'objection',
+  'stop-processing',
+  'automated-decision',
+  'consent-withdrawal',
+  'opt-out-sale-sharing',
+  'limit-sensitive',
+  'non-discrimination',
+] as const;
+export type LegalRight = (typeof LEGAL_RIGHTS)[number];
+
 /**
  * Units of a term:
  * - `working-days`, `business-days`: the N-th working (business) day of the law's calendar
@@ -124,6 +142,8 @@ export interface RulePack {
   calendar: CalendarId;
   obligations: readonly ObligationRule[];
   rights: Partial<Record<RequestType, RightGrant>>;
+  /** The rights the law grants, each with its article, as the notice states them. */
+  grants: ReadonlyArray<readonly [LegalRight, string]>;
   /** Identity rule per request type; `default` covers types not listed. */
   identity: Partial<Record<RequestType, IdentityRule>> & { default: IdentityRule };
   refusals: readonly RefusalReason[];

@@ -4,7 +4,7 @@
  * clock while the controller waits for information it needs to confirm identity or to
  * clarify the request. Months roll over weekends unless a `uk` calendar year is loaded.
  */
-import { GDPR_REFUSALS, GDPR_RIGHTS, gdprObligations } from './gdpr.js';
+import { GDPR_GRANTS, GDPR_REFUSALS, GDPR_RIGHTS, gdprObligations } from './gdpr.js';
 import type { RulePack } from './types.js';
 
 export const UK: RulePack = {
@@ -15,6 +15,7 @@ export const UK: RulePack = {
   calendar: 'uk',
   obligations: gdprObligations(true),
   rights: GDPR_RIGHTS,
+  grants: GDPR_GRANTS,
   identity: {
     default: { verify: 'reasonable-doubt', pausesClock: true, article: '12A' },
   },
