@@ -16,6 +16,7 @@ import { registerApiKeyCommands } from './apikey-commands.js';
 import { registerJobsCommands } from './jobs-commands.js';
 import { registerJournalCommands } from './journal-commands.js';
 import { registerDeadlinesCommands } from './deadlines-commands.js';
+import { registerBackupCommands } from './backup-commands.js';
 import { serve } from './serve.js';
 
 const program = new Command()
@@ -77,6 +78,7 @@ registerJobsCommands(program);
 registerApiKeyCommands(program);
 registerPolicyCommands(program);
 registerDeadlinesCommands(program);
+registerBackupCommands(program);
 
 // Expected failures (bad configuration, bad input, a policy that does not compile, a file that
 // cannot be read or written) print what to fix, never a stack trace. Anything else is a bug: it

@@ -8,7 +8,7 @@
  *
  * Rotating the KEK re-wraps these small keys; personal-data values are never re-encrypted.
  */
-import { createHash, createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
+import { createHash, createHmac, createPrivateKey, hkdfSync, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/tables.js';
 import { newDataKey, open, seal, wrapContext } from './envelope.js';
@@ -130,6 +130,15 @@ export class KeyService {
 
   verifyJournal(data: Buffer, signature: string): boolean {
     return verify(null, data, this.loaded(this.verifyKey), Buffer.from(signature, 'base64'));
+  }
+
+  /**
+   * A MAC over a key backup, under a key derived from the KEK the backup's keys are wrapped
+   * with: whoever cannot unwrap them cannot forge one either, and an edited expiry shows.
+   */
+  keyBackupMac(kekId: string, data: Buffer): string {
+    const macKey = Buffer.from(hkdfSync('sha256', this.kek(kekId), Buffer.alloc(0), 'custodian/key-backup/v1', 32));
+    return createHmac('sha256', macKey).update(data).digest('base64url');
   }
 
   private kek(id: string): Buffer {

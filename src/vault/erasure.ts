@@ -42,7 +42,8 @@ import { isActive, type Subjects } from './subjects.js';
  */
 export const ACT_RETENTION = 'P3Y';
 
-export const ERASURE_REASONS = ['request', 'withdrawal', 'purpose-achieved', 'unlawful', 'court', 'retention'] as const;
+/** `restore`: found without a key after a data backup was restored, because it was erased after the backup. */
+export const ERASURE_REASONS = ['request', 'withdrawal', 'purpose-achieved', 'unlawful', 'court', 'retention', 'restore'] as const;
 export type ErasureReason = (typeof ERASURE_REASONS)[number];
 
 /** The system Custodian itself is, in an act's list of systems. */
@@ -216,6 +217,33 @@ export class Erasure {
     });
     if (result.shredded && result.actId) await this.deps.store.purgeDeletedKeys();
     return result;
+  }
+
+  /**
+   * After a data backup is restored: subjects the backup holds as active whose key the key
+   * store no longer has were erased after the backup was taken. Their data is unreadable
+   * already; this finishes the erasure in the restored data (items, identifiers, tombstone)
+   * and writes an act for it, since the original act was newer than the backup.
+   */
+  async eraseKeyless(actor: string): Promise<{ subjects: number }> {
+    let subjects = 0;
+    for (let after = ''; ; ) {
+      const rows = await this.deps.store.db
+        .selectFrom('subject')
+        .leftJoin('custodian_keys.subject_key as k', 'k.subject_id', 'subject.id')
+        .select('subject.id')
+        .where('subject.state', '=', 'active')
+        .where('k.subject_id', 'is', null)
+        .where('subject.id', '>', after)
+        .orderBy('subject.id')
+        .limit(500)
+        .execute();
+      if (rows.length === 0) break;
+      for (const row of rows) await this.erase(row.id, { actor, reason: 'restore' });
+      subjects += rows.length;
+      after = rows[rows.length - 1].id;
+    }
+    return { subjects };
   }
 
   /** A destruction act, with its signature checked over every field. */
