@@ -232,7 +232,7 @@ export async function openCustodian(config: Pick<Config, 'database' | 'masterKey
       },
     };
     registerPlatformJobs(custodian, checkpointPattern(config.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS));
-    custodian.rights.register({ worker, scheduler, subjects, vault: custodian.vault, blocks: custodian.blocks, consents, disclosures: custodian.disclosures, erasure: custodian.erasure });
+    custodian.rights.register({ worker, scheduler, subjects, vault: custodian.vault, blocks: custodian.blocks, consents, disclosures: custodian.disclosures, erasure: custodian.erasure, mailer, mailFrom: config.mail?.from ?? DEFAULT_MAIL_FROM });
     if (mailer) {
       const policy = () => policies.active().index.policy;
       worker.handle(

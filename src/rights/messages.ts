@@ -80,3 +80,19 @@ export const PACKAGE_MESSAGES: Readonly<Record<Locale, PackageMessages>> = {
     sources: { direct: 'Сізден', 'third-party': 'үшінші тұлғадан', public: 'жалпыға қолжетімді көздерден' },
   },
 };
+
+/** The reminder staff get before a request's term ends: ids, type and times only — no one's data. */
+export const REMINDER_MESSAGES: Readonly<Record<Locale, { subject: (type: string, due: string) => string; body: (o: { id: string; type: string; due: string; law: string; article: string; state: string }) => string }>> = {
+  en: {
+    subject: (type, due) => `Rights request (${type}) due ${due}`,
+    body: (o) => `A rights request is due soon.\n\nRequest: ${o.id}\nType: ${o.type}\nState: ${o.state}\nDue: ${o.due} (${o.law}, art. ${o.article})\n\nAnswer it, extend it where the law allows, or refuse it with a reason: custodian requests show ${o.id}`,
+  },
+  ru: {
+    subject: (type, due) => `Запрос субъекта (${type}): срок ${due}`,
+    body: (o) => `Скоро истекает срок ответа на запрос субъекта персональных данных.\n\nЗапрос: ${o.id}\nВид: ${o.type}\nСостояние: ${o.state}\nСрок: ${o.due} (${o.law}, ст. ${o.article})\n\nОтветьте на запрос, продлите срок, если закон это допускает, или откажите с указанием причины: custodian requests show ${o.id}`,
+  },
+  kk: {
+    subject: (type, due) => `Субъектінің сұрауы (${type}): мерзімі ${due}`,
+    body: (o) => `Дербес деректер субъектісінің сұрауына жауап беру мерзімі жақында аяқталады.\n\nСұрау: ${o.id}\nТүрі: ${o.type}\nКүйі: ${o.state}\nМерзімі: ${o.due} (${o.law}, ${o.article}-бап)\n\nСұрауға жауап беріңіз, заң рұқсат етсе мерзімді ұзартыңыз немесе себебін көрсетіп бас тартыңыз: custodian requests show ${o.id}`,
+  },
+};

@@ -5,6 +5,7 @@
 import { CustodianError } from '../errors.js';
 import type { Consents } from '../consent/consents.js';
 import type { Disclosures } from '../disclosures/disclosures.js';
+import type { Mailer } from '../notify/mailer.js';
 import type { JobWorker } from '../store/job-worker.js';
 import type { Scheduler } from '../store/scheduler.js';
 import type { Blocks } from '../vault/blocking.js';
@@ -12,6 +13,7 @@ import type { Erasure } from '../vault/erasure.js';
 import type { Subjects } from '../vault/subjects.js';
 import type { Vault } from '../vault/vault.js';
 import { Fulfilment } from './fulfilment.js';
+import { sendReminders } from './reminders.js';
 import { RightsRequests, type RightsRequestsDeps } from './requests.js';
 import { Verification } from './verification.js';
 
@@ -31,17 +33,22 @@ export interface RightsServices {
   consents: Consents;
   disclosures: Disclosures;
   erasure: Erasure;
+  /** Where staff reminders go out; none: no reminders. */
+  mailer?: Mailer;
+  mailFrom: string;
 }
 
 /** Job kinds of the rights feature. */
 export const RIGHTS_JOBS = {
   closeUnverified: 'rights.close-unverified',
   deleteExpiredPackages: 'rights.delete-expired-packages',
+  remindDue: 'rights.remind-due',
 } as const;
 
 const SCHEDULE = {
   closeUnverified: '0 7 * * * *',
   deleteExpiredPackages: '0 13 * * * *',
+  remindDue: '0 */30 * * * *',
 } as const;
 
 export const DEFAULT_UNVERIFIED_CLOSE_AFTER_MS = 30 * 24 * 3600_000;
@@ -73,9 +80,13 @@ export class Rights {
       })
       .handle(RIGHTS_JOBS.deleteExpiredPackages, async () => {
         await this.fulfilment.deleteExpiredPackages();
+      })
+      .handle(RIGHTS_JOBS.remindDue, async () => {
+        await sendReminders({ ...this.deps, requests: this.requests, mailer: services.mailer, from: services.mailFrom });
       });
     scheduler
       .cluster('rights-close-unverified', SCHEDULE.closeUnverified, { kind: RIGHTS_JOBS.closeUnverified })
-      .cluster('rights-delete-expired-packages', SCHEDULE.deleteExpiredPackages, { kind: RIGHTS_JOBS.deleteExpiredPackages });
+      .cluster('rights-delete-expired-packages', SCHEDULE.deleteExpiredPackages, { kind: RIGHTS_JOBS.deleteExpiredPackages })
+      .cluster('rights-remind-due', SCHEDULE.remindDue, { kind: RIGHTS_JOBS.remindDue });
   }
 }
