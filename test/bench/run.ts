@@ -6,6 +6,8 @@
  * `BENCH_INGEST_ROUNDS` (default 1) how many times each ingest row is measured (the median run is reported).
  * `BENCH_ONLY=scale` runs the scale benchmark (issue 16), which seeds up to a million items
  * and so runs only when named; see scale.bench.ts for `BENCH_SCALE_SIZES` and the rest.
+ * `BENCH_ONLY=rights` times an access package and an erasure among 100k subjects with 1M
+ * items (issue 8); see rights.bench.ts.
  * `BENCH_ENGINES=sqlite` (or postgres) runs one engine only.
  * `BENCH_ONLY=soak` runs the soak (issue 16): ten minutes per engine of mixed HTTP load at
  * 70 % of the maximum; see soak.bench.ts for `BENCH_SOAK_SECONDS` and the rest.
@@ -16,6 +18,7 @@ import { type BenchRow, type FigureRow, withRatios } from './harness.js';
 import { decisionsBenchmark } from './decisions.bench.js';
 import { ingestBenchmark } from './ingest.bench.js';
 import { scaleBenchmark, scaleOptionsFromEnv } from './scale.bench.js';
+import { rightsBenchmark } from './rights.bench.js';
 import { soakBenchmark } from './soak.bench.js';
 import { startupBenchmark } from './startup.bench.js';
 
@@ -29,9 +32,10 @@ const BENCHMARKS: Record<string, (engine: TestEngine) => Promise<(BenchRow | Fig
   startup: (engine) => startupBenchmark(engine, startupRuns, log),
   scale: (engine) => scaleBenchmark(engine, scaleOptionsFromEnv(), log),
   soak: (engine) => soakBenchmark(engine, log),
+  rights: (engine) => rightsBenchmark(engine, log),
 };
 /** Run only when named in BENCH_ONLY: they take many minutes. */
-const ON_REQUEST = new Set(['scale', 'soak']);
+const ON_REQUEST = new Set(['scale', 'soak', 'rights']);
 const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',').map((name) => name.trim()) : Object.keys(BENCHMARKS).filter((name) => !ON_REQUEST.has(name));
 const unknown = only.filter((name) => !(name in BENCHMARKS));
 if (unknown.length > 0) {

@@ -188,7 +188,7 @@ export async function scaleBenchmark(engine: TestEngine, options: ScaleOptions, 
   }
 }
 
-async function vacuumAnalyze(url: string): Promise<void> {
+export async function vacuumAnalyze(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
