@@ -18,6 +18,7 @@ import { decisionRoutes } from './routes/decisions.js';
 import { disclosureRoutes } from './routes/disclosures.js';
 import { vaultControlRoutes } from './routes/vault-controls.js';
 import { journalRoutes } from './routes/journal.js';
+import { actRoutes } from './routes/acts.js';
 import { requestRoutes } from './routes/requests.js';
 import { privacyRequestRoutes } from './routes/privacy-requests.js';
 
@@ -83,6 +84,7 @@ export async function buildApp(custodian: Custodian, options: AppOptions = {}): 
   await app.register(consentRoutes, { custodian });
   await app.register(accessRoutes, { custodian });
   await app.register(journalRoutes, { custodian });
+  await app.register(actRoutes, { custodian });
   await app.register(requestRoutes, { custodian });
   await app.register(privacyRequestRoutes, { custodian });
   return app;

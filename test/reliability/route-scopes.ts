@@ -62,6 +62,8 @@ export const ROUTE_SCOPES: Record<string, RouteAccess> = {
   // The journal.
   'GET /v1/journal': ['journal:read'],
   'GET /v1/subjects/:id/journal': ['journal:read'],
+  'GET /v1/acts/:id': ['journal:read'],
+  'GET /v1/subjects/:id/acts': ['journal:read'],
 
   // Consents and opt-outs.
   'POST /v1/subjects/:id/consents': ['consents:write'],
