@@ -401,6 +401,7 @@ function diffPlainSections(a: Policy, b: Policy, push: (change: PolicyChange) =>
   const sections = [
     ['cookies', 'cookies-changed', 'Cookies and trackers list changed'],
     ['rightsChannels', 'rights-channels-changed', 'Channels for exercising rights changed'],
+    ['rightsHandling', 'rights-handling-changed', 'How rights requests are handled changed (answer terms, identity checks, agents, appeal, regulators, fees)'],
     ['notice', 'notice-text-changed', 'Additional notice text changed'],
     ['security', 'security-text-changed', 'Security measures text changed'],
     ['subjects', 'subject-categories-changed', 'Data subject categories changed'],

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { requestDeadlines } from '../../src/law/index.js';
 import { compilePolicy } from '../../src/policy/compile.js';
+import { diffPolicies } from '../../src/policy/diff.js';
 import type { Policy } from '../../src/policy/model.js';
 import { renderNotice } from '../../src/policy/render/notice.js';
 
@@ -177,5 +178,15 @@ describe('the declared term is enforced by the law API', () => {
     const [kz, gdpr] = requestDeadlines(policy, ['kz', 'gdpr'], 'access', Date.parse('2026-06-01T10:00:00Z'));
     assert.deepEqual([kz!.law, kz!.source], ['kz', 'law']);
     assert.deepEqual([gdpr!.law, gdpr!.source, gdpr!.dueAtIso], ['gdpr', 'policy', '2026-06-15T23:59:59.999+05:00']);
+  });
+});
+
+describe('comparing versions', () => {
+  it('reports a changed rights-handling section as an editorial change', () => {
+    const before = compiled(() => {});
+    const after = compiled((s) => (s.rightsHandling = handling()));
+    const changes = diffPolicies(before, after).filter((c) => c.code === 'rights-handling-changed');
+    assert.equal(changes.length, 1);
+    assert.equal(diffPolicies(after, after).length, 0);
   });
 });
