@@ -96,4 +96,7 @@ export const ROUTE_SCOPES: Record<string, RouteAccess> = {
   'GET /v1/requests/:id/package': ['requests:read'],
   'POST /v1/requests/:id/package-link': ['requests:write'],
   'GET /privacy/requests/package': 'public',
+  'POST /privacy/requests': 'public',
+  'POST /privacy/requests/:id/verify': 'public',
+  'GET /v1/reports/requests': ['requests:read'],
 };

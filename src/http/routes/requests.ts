@@ -2,6 +2,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { REQUEST_CHANNELS, REQUEST_STATES, REQUEST_TYPES, type RightsRequest } from '../../rights/model.js';
+import { requestReport } from '../../rights/report.js';
 import { EXTENSION_REASONS } from '../../rights/requests.js';
 import { IDENTIFIER_TYPES } from '../../vault/identifiers.js';
 import { LOCALES } from '../../policy/model.js';
@@ -92,6 +93,16 @@ const PackageView = Type.Object({
   information: Type.Object({}, { additionalProperties: true }),
 });
 
+const ReportLine = Type.Object({
+  type: Type.String(),
+  received: Type.Integer(),
+  completed: Type.Integer(),
+  refused: Type.Integer(),
+  withdrawn: Type.Integer(),
+  open: Type.Integer(),
+  medianDaysToAnswer: Type.Union([Type.Number(), Type.Null()]),
+});
+
 const Params = Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
 const NoBody = Type.Optional(Type.Object({}, { additionalProperties: false }));
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
@@ -142,13 +153,16 @@ export const requestRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
         summary: 'Requests, newest first',
         security: [{ bearer: [] }],
         querystring: Type.Object(
-          { state: Type.Optional(literalUnion(REQUEST_STATES)), subjectId: Type.Optional(Type.String({ format: 'uuid' })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) },
+          { state: Type.Optional(literalUnion(REQUEST_STATES)), subjectId: Type.Optional(Type.String({ format: 'uuid' })), limit: Type.Optional(Type.String({ pattern: '^([1-9][0-9]{0,1}|[1-4][0-9]{2}|500)$', description: 'At most this many (1–500, default 100)' })) },
           { additionalProperties: false },
         ),
         response: { 200: Type.Object({ requests: Type.Array(RequestView) }), ...errors },
       },
     },
-    async (request) => ({ requests: (await requests.list(request.query)).map((r) => requestView(r)) }),
+    async (request) => {
+      const { limit, ...filter } = request.query;
+      return { requests: (await requests.list({ ...filter, limit: limit === undefined ? undefined : Number(limit) })).map((r) => requestView(r)) };
+    },
   );
 
   app.get(
@@ -160,13 +174,28 @@ export const requestRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
         summary: 'Open requests due soon, or overdue, earliest first',
         security: [{ bearer: [] }],
         querystring: Type.Object(
-          { kind: literalUnion(['due-soon', 'overdue'] as const), withinHours: Type.Optional(Type.Integer({ minimum: 1, maximum: 24 * 90, description: 'For due-soon: how far ahead (default 72)' })) },
+          { kind: literalUnion(['due-soon', 'overdue'] as const), withinHours: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,3}$', description: 'For due-soon: how many hours ahead (default 72, at most 9999)' })) },
           { additionalProperties: false },
         ),
         response: { 200: Type.Object({ requests: Type.Array(RequestView) }), ...errors },
       },
     },
-    async (request) => ({ requests: (await requests.due(request.query.kind, (request.query.withinHours ?? 72) * 3600_000)).map((r) => requestView(r)) }),
+    async (request) => ({ requests: (await requests.due(request.query.kind, Number(request.query.withinHours ?? '72') * 3600_000)).map((r) => requestView(r)) }),
+  );
+
+  app.get(
+    '/v1/reports/requests',
+    {
+      onRequest: requireScope(apiKeys, 'requests:read'),
+      schema: {
+        tags: ['requests'],
+        summary: 'Requests received, completed and refused in a year, and the median days to answer, per type (CCPA §7102)',
+        security: [{ bearer: [] }],
+        querystring: Type.Object({ year: Type.String({ pattern: '^(20[0-9]{2}|2100)$', description: 'Calendar year (UTC)' }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ year: Type.Integer(), types: Type.Array(ReportLine), total: ReportLine }), ...errors },
+      },
+    },
+    async (request) => requestReport(custodian.store, Number(request.query.year)),
   );
 
   app.get(
