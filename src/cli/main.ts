@@ -17,6 +17,7 @@ import { registerJobsCommands } from './jobs-commands.js';
 import { registerJournalCommands } from './journal-commands.js';
 import { registerDeadlinesCommands } from './deadlines-commands.js';
 import { registerBackupCommands } from './backup-commands.js';
+import { registerRequestsCommands } from './requests-commands.js';
 import { serve } from './serve.js';
 
 const program = new Command()
@@ -79,6 +80,7 @@ registerApiKeyCommands(program);
 registerPolicyCommands(program);
 registerDeadlinesCommands(program);
 registerBackupCommands(program);
+registerRequestsCommands(program);
 
 // Expected failures (bad configuration, bad input, a policy that does not compile, a file that
 // cannot be read or written) print what to fix, never a stack trace. Anything else is a bug: it
