@@ -163,13 +163,14 @@ export class Erasure {
       const person = namesPerson ? await readPerson(trx, subjects.key(keyed), subjectId) : null;
 
       const shredded = plan.kept.length === 0;
+      let keyDestroyed = false;
       if (plan.items.length > 0) await trx.deleteFrom('data_item').where('id', 'in', plan.items).execute();
       if (plan.identifiers.length > 0) await trx.deleteFrom('subject_identifier').where('id', 'in', plan.identifiers).execute();
       for (const [purposes, ids] of plan.narrowed) await trx.updateTable('data_item').set({ purposes, updated_at: now }).where('id', 'in', ids).execute();
       if (shredded) {
         // The key goes first: across SQLite's two files a crash then leaves a subject without
         // a key (read as erased), never a tombstone whose key survives.
-        await subjects.destroyKey(uow, subjectId);
+        keyDestroyed = await subjects.destroyKey(uow, subjectId);
         // Items left behind by an earlier depersonalization hold no value, but go with the rest.
         await trx.deleteFrom('data_item').where('subject_id', '=', subjectId).execute();
         await trx.updateTable('subject').set({ state: 'erased', jurisdiction: null, locale: null, wrapped_key: null, kek_id: null, updated_at: now }).where('id', '=', subjectId).execute();
@@ -179,7 +180,8 @@ export class Erasure {
       await subjects.changed(uow, subjectId);
 
       const erased = plan.erased;
-      const actId = plan.destroyedCount > 0 || shredded ? this.deps.ids.next() : null;
+      // An act when something was destroyed: items, identifiers or the key itself.
+      const actId = plan.destroyedCount > 0 || keyDestroyed ? this.deps.ids.next() : null;
       if (actId) {
         await this.writeAct(trx, {
           id: actId,

@@ -224,6 +224,15 @@ for (const engine of ENGINES) {
       assert.equal((await refusal(t.custodian.erasure.act('no-such-act'))).code, 'not_found');
     });
 
+    it('a wholly depersonalized subject has nothing left to destroy: a tombstone, no act', async () => {
+      const { id } = await customer('KZ');
+      await t.custodian.depersonalizer.depersonalize(id, {}, 'staff:dpo');
+      const result = await t.custodian.erasure.erase(id, { actor: 'staff:dpo', reason: 'request' });
+      assert.deepEqual(result, { erased: [], kept: [], shredded: true, actId: null });
+      assert.equal((await db().selectFrom('subject').select('state').where('id', '=', id).executeTakeFirstOrThrow()).state, 'erased');
+      assert.equal((await db().selectFrom('data_item').select('id').where('subject_id', '=', id).execute()).length, 0);
+    });
+
     it('a legal hold keeps the held categories and the key', async () => {
       const { id } = await customer('KZ');
       await t.custodian.blocks.block(id, { categories: ['user.contact.address'], reason: 'legal-claim' }, 'staff:dpo');
