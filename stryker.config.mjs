@@ -6,12 +6,29 @@
 // keeps those that scripts/mutation/test-map.mjs lists for the mutant's folder and runs
 // them fastest first, stopping at the first failure.
 import { resolve } from 'node:path';
-import { CORE, orderedTestFiles } from './scripts/mutation/test-map.mjs';
+import { CORE, orderedTestFiles, TESTS_FOR } from './scripts/mutation/test-map.mjs';
 
 // A run narrowed with `--mutate` keeps its report and incremental cache apart, so it does
 // not overwrite the full run's (Stryker writes only the mutated files into both).
 const narrowed = process.argv.some((a) => a === '--mutate' || a === '-m' || a.startsWith('--mutate='));
-const reports = narrowed ? 'reports/mutation/narrowed' : 'reports/mutation';
+// A "before" run (CUSTODIAN_MUTATION_TESTS_AT, see test-map.mjs) keeps its own too, so the after run's cache survives it.
+const testsAt = process.env.CUSTODIAN_MUTATION_TESTS_AT;
+const reports = `${narrowed ? 'reports/mutation/narrowed' : 'reports/mutation'}${testsAt ? `/tests-at-${testsAt}` : ''}`;
+
+/**
+ * The test files a narrowed run needs: those that judge the mutated sources. The dry run
+ * runs every listed file once, so listing only these makes a one-folder run start in
+ * minutes rather than after the whole core's suite.
+ */
+function testFilesFor(argv) {
+  const files = orderedTestFiles();
+  const at = argv.findIndex((a) => a === '--mutate' || a === '-m' || a.startsWith('--mutate='));
+  if (at < 0) return files;
+  const value = argv[at].startsWith('--mutate=') ? argv[at].slice('--mutate='.length) : (argv[at + 1] ?? '');
+  const sources = value.split(',').map((pattern) => pattern.replace(/[*{[:].*$/, ''));
+  const prefixes = TESTS_FOR.filter(([source]) => sources.some((s) => s.startsWith(source) || source.startsWith(s))).flatMap(([, tests]) => tests);
+  return prefixes.length === 0 ? files : files.filter((file) => prefixes.some((prefix) => file.startsWith(prefix)));
+}
 
 // Where test processes register, so the databases of killed ones are dropped (scripts/mutation/test-child.mjs).
 process.env.CUSTODIAN_MUTATION_REGISTRY ??= resolve('.stryker-tmp/test-processes');
@@ -28,7 +45,7 @@ export default {
   mutate: CORE,
   testRunner: 'tap-ordered',
   tap: {
-    testFiles: orderedTestFiles(),
+    testFiles: testFilesFor(process.argv),
     nodeArgs: ['-r', '{{hookFile}}', '--import', 'tsx', '--import', './scripts/mutation/test-child.mjs', '--test-reporter=tap', '{{testFile}}'],
     forceBail: true,
   },

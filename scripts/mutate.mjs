@@ -24,7 +24,8 @@ const code = await new Promise((resolve) => stryker.on('close', (status) => reso
 if (stopLeftovers(registry) > 0) await new Promise((resolve) => setTimeout(resolve, 1000));
 const dropped = await sweep(registry, { all: true });
 if (dropped > 0) console.log(`Dropped ${dropped} test databases left by stopped test processes.`);
-const report = join(root, narrowed ? 'reports/mutation/narrowed/mutation.json' : 'reports/mutation/mutation.json');
+const testsAt = process.env.CUSTODIAN_MUTATION_TESTS_AT;
+const report = join(root, narrowed ? 'reports/mutation/narrowed' : 'reports/mutation', testsAt ? `tests-at-${testsAt}` : '', 'mutation.json');
 if (existsSync(report) && statSync(report).mtimeMs >= started) {
   const scores = spawn(process.execPath, [join(root, 'scripts/mutation/scores.mjs'), report], { stdio: 'inherit' });
   await new Promise((resolve) => scores.on('close', resolve));

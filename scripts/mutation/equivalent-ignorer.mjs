@@ -9,7 +9,9 @@
  * stops matching (the mutants come back) as soon as the code itself changes.
  *
  * EQUIVALENT.md rows: `| src/file.ts | \`exact node text\` | mutators | why it is equivalent |`
- * (a `|` inside the code is written `\|`).
+ * (a `|` inside the code is written `\|`). When the same text occurs more than once in the
+ * file, the code cell marks the node inside the text around it: `if («deny.length === 0») allow`
+ * matches only the occurrence with `if (` before it and `) allow` after it.
  */
 import { readFileSync } from 'node:fs';
 import { declareValuePlugin, PluginKind } from '@stryker-mutator/api/plugin';
@@ -27,7 +29,9 @@ export function equivalentEntries(markdown = readFileSync(LIST, 'utf8')) {
       .map((cell) => cell.trim().replaceAll('\\|', '|'));
     const [file, code, , reason] = cells;
     const text = /^`(.+)`$/.exec(code)?.[1];
-    if (file && text && reason) entries.push({ file, code: text, reason });
+    const marked = text && /^(.*)«(.+)»(.*)$/.exec(text);
+    const [before, node, after] = marked ? marked.slice(1) : ['', text, ''];
+    if (file && node && reason) entries.push({ file, code: node, before, after, reason });
   }
   return entries;
 }
@@ -44,7 +48,8 @@ export const strykerPlugins = [
       for (const entry of entries) {
         if (!name.endsWith(`/${entry.file}`) && name !== entry.file) continue;
         if (end - start !== entry.code.length) continue;
-        if (file.code.slice(start, end) === entry.code) return `Equivalent (mutation/EQUIVALENT.md): ${entry.reason}`;
+        if (file.code.slice(start, end) !== entry.code) continue;
+        if (file.code.slice(start - entry.before.length, start) === entry.before && file.code.slice(end, end + entry.after.length) === entry.after) return `Equivalent (mutation/EQUIVALENT.md): ${entry.reason}`;
       }
       return undefined;
     },
