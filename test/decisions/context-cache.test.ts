@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, mock } from 'node:test';
 import { loadSubjectContext, NO_PREFERENCES, retentionKey, type SubjectContext, SubjectContextCache } from '../../src/decisions/subject-context.js';
 import { createTestCustodian, type TestCustodian } from '../support/custodian.js';
 import { ENGINES, engineSkip } from '../support/engines.js';
@@ -81,6 +81,30 @@ describe('subject context cache', () => {
     cache.invalidate('r');
     cache.set('r', context('r'), seenR);
     assert.equal(cache.get('r'), null, 'counting starts again after the epoch');
+  });
+
+  it('serves an entry for exactly its time to live, and not a millisecond longer', () => {
+    let now = 1_000;
+    const clock = mock.method(performance, 'now', () => now);
+    try {
+      const cache = new SubjectContextCache(60_000);
+      cache.set('s', context('s'));
+      now += 60_000;
+      assert.notEqual(cache.get('s'), null, 'loaded exactly one TTL ago');
+      now += 1;
+      assert.equal(cache.get('s'), null, 'one millisecond past the TTL');
+    } finally {
+      clock.mock.restore();
+    }
+  });
+
+  it('turns away a load that began before clear() even for a subject changed millions of times', () => {
+    const cache = new SubjectContextCache(60_000);
+    for (let i = 0; i < 2 ** 21; i++) cache.invalidate('busy');
+    const seen = cache.generation('busy');
+    cache.clear();
+    cache.set('busy', context('busy'), seen);
+    assert.equal(cache.get('busy'), null);
   });
 });
 
