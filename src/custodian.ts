@@ -188,7 +188,7 @@ export async function openCustodian(config: Pick<Config, 'database' | 'masterKey
       vault: new Vault({ store, work, subjects, keys, journal, policies, gate, clock, ids }),
       lookup: new SubjectLookup({ work, keys, journal }),
       blocks: new Blocks({ store, work, subjects, journal, policies, clock, ids }),
-      depersonalizer: new Depersonalizer({ work, subjects, journal, policies, clock, ids }),
+      depersonalizer: new Depersonalizer({ work, store, subjects, journal, policies, clock, ids }),
       erasure: new Erasure({ store, work, subjects, keys, keyStore, journal, policies, clock, ids }),
       keyStore,
       disclosures: new Disclosures({ store, work, subjects, journal, policies, gate, clock, ids }),

@@ -16,6 +16,7 @@ import { CustodianError } from '../errors.js';
 import type { Journal } from '../journal/journal.js';
 import type { DataCategory } from '../policy/model.js';
 import type { PolicyVersions } from '../policy/versions.js';
+import type { Store } from '../store/store.js';
 import type { UnitOfWorkRunner } from '../store/unit-of-work.js';
 import type { Subjects } from './subjects.js';
 import { IDENTIFIER_CATEGORY } from './identifiers.js';
@@ -77,6 +78,8 @@ export interface DepersonalizeRequest {
 
 export interface DepersonalizerDeps {
   work: UnitOfWorkRunner;
+  /** When given, a whole-subject run makes the destroyed key unrecoverable from the medium (see Store.purgeDeletedKeys). */
+  store?: Pick<Store, 'purgeDeletedKeys'>;
   subjects: Subjects;
   journal: Journal;
   policies: PolicyVersions;
@@ -172,6 +175,7 @@ export class Depersonalizer {
       return { items: rows.length, wholeSubject, transforms: used };
     });
     batchKey.fill(0);
+    if (result.wholeSubject) await this.deps.store?.purgeDeletedKeys();
     return result;
   }
 }

@@ -69,6 +69,15 @@ for (const engine of ENGINES) {
       }
     });
 
+    it('a whole-subject depersonalization leaves no trace of the key either', async () => {
+      const { id } = await t.custodian.vault.upsertSubject({ identifiers: [{ type: 'email', value: 'keystore.d@example.kz' }] }, 'test');
+      const key = (await t.custodian.keyStore.get(db(), { kind: 'subject', id }))!;
+      await t.custodian.depersonalizer.depersonalize(id, {}, 'staff:dpo');
+      assert.equal(await t.custodian.keyStore.get(db(), { kind: 'subject', id }), undefined);
+      const raw = t.database.location.engine === 'sqlite' ? sqliteFiles(keyStorePath(t.database.location.path)) : pgDump(t.database.pgDatabase!);
+      assert.ok(!raw.includes(key.wrapped));
+    });
+
     it('a subject whose key is gone is erased to every reader, though its row says active', async () => {
       const { id } = await t.custodian.vault.upsertSubject({ identifiers: [{ type: 'email', value: 'keystore.c@example.kz' }] }, 'test');
       await t.custodian.vault.collect(id, [{ category: 'user.name', value: 'Keyless Person', purpose: 'orders', source: 'direct' }], 'test');
