@@ -11,7 +11,7 @@ import type { Consents } from '../consent/consents.js';
 import { sensitiveCategories } from '../consent/receipts.js';
 import { newDataKey, open, seal, valueContext } from '../crypto/envelope.js';
 import type { KeyService, WrappedKey } from '../crypto/keys.js';
-import type { Disclosures } from '../disclosures/disclosures.js';
+import type { Disclosure, Disclosures } from '../disclosures/disclosures.js';
 import { CustodianError, notFound } from '../errors.js';
 import type { Journal } from '../journal/journal.js';
 import type { LawId } from '../law/index.js';
@@ -25,6 +25,7 @@ import type { Subjects } from '../vault/subjects.js';
 import type { DataValue, Vault } from '../vault/vault.js';
 import { type AccessPackage, type DisclosureFact, type PackageItem, packageInformation, packageZip } from './access-package.js';
 import type { RequestOutcome, RightsRequest } from './model.js';
+import { type RecipientsTold, TOLD_TYPES } from './recipients-told.js';
 import type { RightsRequests } from './requests.js';
 import type { RightsRequestTable } from './tables.js';
 
@@ -57,6 +58,7 @@ export interface FulfilmentDeps {
   consents: Consents;
   disclosures: Disclosures;
   erasure: Erasure;
+  recipientsTold: RecipientsTold;
   publicUrl?: string;
 }
 
@@ -73,6 +75,8 @@ export class Fulfilment {
       return work.run(async (uow) => requests.complete(uow, requestId, { subjectFound: false }, actor));
     }
     const subjectId = request.subjectId;
+    // Who received the data, read before the change (and before the unit of work, which on SQLite holds the one connection).
+    const told = (TOLD_TYPES as readonly string[]).includes(request.type) ? await this.deps.disclosures.forSubject(subjectId) : undefined;
     switch (request.type) {
       case 'access':
       case 'portability':
@@ -91,12 +95,12 @@ export class Fulfilment {
         if (corrections.length === 0) throw new CustodianError('validation_failed', 'A rectification needs the corrected values', [{ path: 'corrections', message: 'at least one correction is required' }]);
         const done: PackageItem[] = [];
         for (const c of corrections) done.push(await this.rectifyOne(subjectId, c, actor));
-        return this.complete(requestId, { subjectFound: true, done: countByCategory(done) }, actor);
+        return this.complete(requestId, { subjectFound: true, done: countByCategory(done) }, actor, told);
       }
       case 'restriction':
       case 'stop-processing': {
         const block = await this.deps.blocks.block(subjectId, { categories: request.type === 'restriction' ? input.categories : undefined, reason: 'subject-request' }, actor);
-        return this.complete(requestId, { subjectFound: true, done: (block.categories ?? ['*']).map((category) => ({ category, items: 0 })) }, actor);
+        return this.complete(requestId, { subjectFound: true, done: (block.categories ?? ['*']).map((category) => ({ category, items: 0 })) }, actor, told);
       }
       case 'limit-sensitive': {
         const policy = this.deps.policies.active().index.policy;
@@ -127,7 +131,7 @@ export class Fulfilment {
       }
       case 'erasure': {
         const result = await this.deps.erasure.erase(subjectId, { actor, reason: 'request', requestId });
-        return this.complete(requestId, { subjectFound: true, done: result.erased, kept: result.kept.map((k) => ({ category: k.category, reason: k.reason, ...(k.article ? { article: k.article } : {}) })) }, actor);
+        return this.complete(requestId, { subjectFound: true, done: result.erased, kept: result.kept.map((k) => ({ category: k.category, reason: k.reason, ...(k.article ? { article: k.article } : {}) })) }, actor, told);
       }
       case 'appeal':
         // An appeal is a second look by staff at an earlier answer; completing it records that it was decided.
@@ -177,8 +181,11 @@ export class Fulfilment {
     return Number(result.numUpdatedRows);
   }
 
-  private async complete(requestId: string, outcome: RequestOutcome, actor: string): Promise<RightsRequest> {
-    return this.deps.work.run(async (uow) => this.deps.requests.complete(uow, requestId, outcome, actor));
+  private async complete(requestId: string, outcome: RequestOutcome, actor: string, told?: readonly Disclosure[]): Promise<RightsRequest> {
+    return this.deps.work.run(async (uow) => {
+      const recipientsTold = told ? await this.deps.recipientsTold.queue(uow, requestId, told) : undefined;
+      return this.deps.requests.complete(uow, requestId, recipientsTold === undefined ? outcome : { ...outcome, recipientsTold }, actor);
+    });
   }
 
   private async rectifyOne(subjectId: string, correction: { itemId: string; value: DataValue }, actor: string): Promise<PackageItem> {

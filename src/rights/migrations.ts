@@ -79,4 +79,15 @@ export const rightsMigrations: Record<string, Migration> = {
       await db.schema.createIndex('rights_recipient_notice_request_idx').on('rights_recipient_notice').columns(['request_id']).execute();
     },
   },
+  '0011_rights_recipient_endpoints': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('rights_recipient_endpoint')
+        .addColumn('recipient_id', 'text', (c) => c.primaryKey())
+        .addColumn('webhook_url', 'text')
+        .addColumn('email', 'text')
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
 };

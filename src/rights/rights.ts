@@ -13,6 +13,7 @@ import type { Erasure } from '../vault/erasure.js';
 import type { Subjects } from '../vault/subjects.js';
 import type { Vault } from '../vault/vault.js';
 import { Fulfilment } from './fulfilment.js';
+import { NOTIFY_RECIPIENT_JOB, RecipientsTold } from './recipients-told.js';
 import { sendReminders } from './reminders.js';
 import { RightsRequests, type RightsRequestsDeps } from './requests.js';
 import { Verification } from './verification.js';
@@ -56,12 +57,14 @@ export const DEFAULT_UNVERIFIED_CLOSE_AFTER_MS = 30 * 24 * 3600_000;
 export class Rights {
   readonly requests: RightsRequests;
   readonly verification: Verification;
+  readonly recipientsTold: RecipientsTold;
   private fulfilmentService?: Fulfilment;
   private readonly unverifiedCloseAfterMs: number;
 
   constructor(private readonly deps: RightsDeps) {
     this.requests = new RightsRequests(deps);
     this.verification = new Verification({ ...deps, requests: this.requests });
+    this.recipientsTold = new RecipientsTold(deps);
     this.unverifiedCloseAfterMs = deps.unverifiedCloseAfterMs ?? DEFAULT_UNVERIFIED_CLOSE_AFTER_MS;
   }
 
@@ -73,8 +76,9 @@ export class Rights {
   /** Connects fulfilment to the services it acts through, and registers the feature's jobs and periodic tasks (each runs once across nodes). */
   register(services: RightsServices): void {
     const { worker, scheduler } = services;
-    this.fulfilmentService = new Fulfilment({ ...this.deps, ...services, requests: this.requests });
+    this.fulfilmentService = new Fulfilment({ ...this.deps, ...services, requests: this.requests, recipientsTold: this.recipientsTold });
     worker
+      .handle(NOTIFY_RECIPIENT_JOB, this.recipientsTold.handler({ mailer: services.mailer, from: services.mailFrom }))
       .handle(RIGHTS_JOBS.closeUnverified, async () => {
         await this.requests.closeUnverified(this.unverifiedCloseAfterMs, `system:${RIGHTS_JOBS.closeUnverified}`);
       })

@@ -96,7 +96,16 @@ export interface RightsRecipientNoticeTable {
   status_code: number | null;
 }
 
+/** Where a recipient is told of erasures, rectifications and restrictions: the operator's contact with that company, not personal data. */
+export interface RightsRecipientEndpointTable {
+  recipient_id: string;
+  webhook_url: string | null;
+  email: string | null;
+  updated_at: number;
+}
+
 export interface RightsDatabase {
+  rights_recipient_endpoint: RightsRecipientEndpointTable;
   rights_request: RightsRequestTable;
   rights_verification: RightsVerificationTable;
   rights_package: RightsPackageTable;

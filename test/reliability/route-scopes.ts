@@ -99,4 +99,6 @@ export const ROUTE_SCOPES: Record<string, RouteAccess> = {
   'POST /privacy/requests': 'public',
   'POST /privacy/requests/:id/verify': 'public',
   'GET /v1/reports/requests': ['requests:read'],
+  'GET /v1/requests/:id/recipients': ['requests:read'],
+  'PUT /v1/recipients/:id/endpoint': ['requests:write'],
 };

@@ -344,6 +344,52 @@ export const requestRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
     },
   );
 
+  app.get(
+    '/v1/requests/:id/recipients',
+    {
+      onRequest: requireScope(apiKeys, 'requests:read'),
+      schema: {
+        tags: ['requests'],
+        summary: 'The recipients told of this erasure, rectification or restriction (GDPR art. 19, CCPA 1798.105(c))',
+        description: '`failed` at once: no endpoint is set for that recipient, so staff must tell it another way.',
+        security: [{ bearer: [] }],
+        params: Params,
+        response: {
+          200: Type.Object({
+            recipients: Type.Array(
+              Type.Object({ recipient: Type.String(), channel: Type.String(), state: Type.String(), categories: Type.Array(Type.String()), sentAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]), statusCode: Type.Union([Type.Integer(), Type.Null()]) }),
+            ),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      await requests.get(request.params.id);
+      const notices = await rights.recipientsTold.forRequest(request.params.id);
+      return { recipients: notices.map((n) => ({ recipient: n.recipient, channel: n.channel, state: n.state, categories: n.categories, sentAt: isoTime(n.sentAt), statusCode: n.statusCode })) };
+    },
+  );
+
+  app.put(
+    '/v1/recipients/:id/endpoint',
+    {
+      onRequest: requireScope(apiKeys, 'requests:write'),
+      schema: {
+        tags: ['requests'],
+        summary: 'Where a recipient is told of erasures, rectifications and restrictions: a webhook, an e-mail address, or both (webhook first)',
+        security: [{ bearer: [] }],
+        params: Type.Object({ id: PolicyRef('Recipient id declared in the policy') }, { additionalProperties: false }),
+        body: Type.Object(
+          { webhook: Type.Optional(Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000 })), email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ recipient: Type.String(), webhook: Type.Union([Type.String(), Type.Null()]), email: Type.Union([Type.String(), Type.Null()]) }), ...errors },
+      },
+    },
+    async (request) => rights.recipientsTold.setEndpoint(request.params.id, request.body),
+  );
+
   app.post(
     '/v1/requests/:id/refuse',
     {
