@@ -37,7 +37,7 @@ import { ReadableCopies } from './consent/readable-copies.js';
 import { Metrics } from './reports/metrics.js';
 import { Blocks } from './vault/blocking.js';
 import { Depersonalizer } from './vault/depersonalize.js';
-import { Erasure } from './vault/erasure.js';
+import { Erasure, EXPIRE_ACTS_JOB } from './vault/erasure.js';
 import { DatabaseKeyStore, type KeyStore } from './vault/key-store.js';
 import { Disclosures } from './disclosures/disclosures.js';
 import { SubjectLookup } from './vault/lookup.js';
@@ -232,6 +232,11 @@ export async function openCustodian(config: Pick<Config, 'database' | 'masterKey
       },
     };
     registerPlatformJobs(custodian, checkpointPattern(config.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS));
+    // Destruction acts past their retention go daily, with the keys that seal the person they name.
+    worker.handle(EXPIRE_ACTS_JOB, async () => {
+      await custodian.erasure.expireActs('system:retention');
+    });
+    scheduler.cluster('expire-destruction-acts', '0 29 4 * * *', { kind: EXPIRE_ACTS_JOB });
     custodian.rights.register({ worker, scheduler, subjects, vault: custodian.vault, blocks: custodian.blocks, consents, disclosures: custodian.disclosures, erasure: custodian.erasure, mailer, mailFrom: config.mail?.from ?? DEFAULT_MAIL_FROM });
     if (mailer) {
       const policy = () => policies.active().index.policy;

@@ -46,6 +46,9 @@ export const ACT_RETENTION = 'P3Y';
 export const ERASURE_REASONS = ['request', 'withdrawal', 'purpose-achieved', 'unlawful', 'court', 'retention', 'restore'] as const;
 export type ErasureReason = (typeof ERASURE_REASONS)[number];
 
+/** The job that removes destruction acts past their retention, daily. */
+export const EXPIRE_ACTS_JOB = 'erasure.expire-acts';
+
 /** The system Custodian itself is, in an act's list of systems. */
 export const VAULT_SYSTEM = 'custodian';
 
@@ -246,6 +249,31 @@ export class Erasure {
       after = rows[rows.length - 1].id;
     }
     return { subjects };
+  }
+
+  /**
+   * Destruction acts past their retention go, with their keys (and so the person they
+   * name). Journaled as one `destruction` of the acts, without subject or values.
+   */
+  async expireActs(actor: string): Promise<{ acts: number }> {
+    const { work, journal, keyStore, clock } = this.deps;
+    const now = clock.now();
+    let acts = 0;
+    for (;;) {
+      const batch = await work.run(async (uow) => {
+        const rows = await uow.trx.selectFrom('destruction_act').select(['id', 'person_enc']).where('retain_until', '<=', now).orderBy('id').limit(500).execute();
+        for (const row of rows) if (row.person_enc !== null) await keyStore.destroy(uow.trx, { kind: 'act', id: row.id });
+        if (rows.length > 0) {
+          await uow.trx.deleteFrom('destruction_act').where('id', 'in', rows.map((r) => r.id)).execute();
+          await journal.append(uow.trx, [{ actor, operation: 'destruction', categories: [], details: { kind: 'destruction-acts-expired', acts: rows.length, retention: ACT_RETENTION } }]);
+        }
+        return rows.length;
+      });
+      acts += batch;
+      if (batch < 500) break;
+    }
+    if (acts > 0) await this.deps.store.purgeDeletedKeys();
+    return { acts };
   }
 
   /** A destruction act, with its signature checked over every field. */

@@ -241,5 +241,22 @@ for (const engine of ENGINES) {
       assert.deepEqual(result.erased.map((e) => e.category), ['user.contact.email', 'user.contact.phone_number', 'user.name']);
       assert.equal(result.shredded, false);
     });
+
+    // Last: it moves the clock three years on.
+    it('an act is kept three years, then goes with the key that seals the person it names', async () => {
+      const { id } = await customer(null);
+      const { actId } = await t.custodian.erasure.erase(id, { actor: 'staff:dpo', reason: 'request' });
+      assert.ok(await t.custodian.keyStore.get(db(), { kind: 'act', id: actId! }), 'the act has a key of its own');
+      t.clock.advance(3 * 365 * 86_400_000);
+      assert.deepEqual(await t.custodian.erasure.expireActs('system:retention'), { acts: 0 }, 'not yet: three years are more than 3 × 365 days here');
+      assert.equal((await t.custodian.erasure.act(actId!)).person?.name, 'Erasable Personova');
+      t.clock.advance(86_400_000);
+      const { acts } = await t.custodian.erasure.expireActs('system:retention');
+      assert.ok(acts >= 1);
+      assert.equal((await refusal(t.custodian.erasure.act(actId!))).code, 'not_found');
+      assert.equal(await t.custodian.keyStore.get(db(), { kind: 'act', id: actId! }), undefined);
+      const event = (await db().selectFrom('journal_event').selectAll().where('operation', '=', 'destruction').where('subject_id', 'is', null).execute()).at(-1)!;
+      assert.deepEqual(JSON.parse(event.details), { kind: 'destruction-acts-expired', acts, retention: 'P3Y' });
+    });
   });
 }
