@@ -82,6 +82,10 @@ export interface RightsRequest {
   extensionReason: string | null;
   refusal: { code: string; article: string } | null;
   outcome: RequestOutcome | null;
+  /** Someone acting for the person, with the kind and reference of their proof. */
+  agent: { kind: string; proof: string; proofReference: string } | null;
+  /** RU 152-FZ 14(3) document details were given (kept sealed under the subject's key). */
+  documentCaptured: boolean;
   createdAt: number;
   updatedAt: number;
   closedAt: number | null;

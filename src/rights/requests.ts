@@ -330,6 +330,8 @@ export class RightsRequests {
       extensionReason: row.extension_reason,
       refusal: row.refusal_code ? { code: row.refusal_code, article: row.refusal_article ?? '' } : null,
       outcome: row.outcome ? (JSON.parse(row.outcome) as RequestOutcome) : null,
+      agent: row.agent ? (({ kind, proof, proofReference }) => ({ kind, proof, proofReference }))(JSON.parse(row.agent) as { kind: string; proof: string; proofReference: string }) : null,
+      documentCaptured: row.document_enc !== null,
       createdAt: Number(row.created_at),
       updatedAt: Number(row.updated_at),
       closedAt: row.closed_at === null ? null : Number(row.closed_at),

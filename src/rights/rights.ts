@@ -13,6 +13,7 @@ import type { Erasure } from '../vault/erasure.js';
 import type { Subjects } from '../vault/subjects.js';
 import type { Vault } from '../vault/vault.js';
 import { Fulfilment } from './fulfilment.js';
+import { IdentityProof } from './identity-proof.js';
 import { NOTIFY_RECIPIENT_JOB, RecipientsTold } from './recipients-told.js';
 import { sendReminders } from './reminders.js';
 import { RightsRequests, type RightsRequestsDeps } from './requests.js';
@@ -58,6 +59,7 @@ export class Rights {
   readonly requests: RightsRequests;
   readonly verification: Verification;
   readonly recipientsTold: RecipientsTold;
+  private identityService?: IdentityProof;
   private fulfilmentService?: Fulfilment;
   private readonly unverifiedCloseAfterMs: number;
 
@@ -73,9 +75,15 @@ export class Rights {
     return this.fulfilmentService;
   }
 
+  get identity(): IdentityProof {
+    if (!this.identityService) throw new CustodianError('conflict', 'Rights identity proofs are not wired (Rights.register)');
+    return this.identityService;
+  }
+
   /** Connects fulfilment to the services it acts through, and registers the feature's jobs and periodic tasks (each runs once across nodes). */
   register(services: RightsServices): void {
     const { worker, scheduler } = services;
+    this.identityService = new IdentityProof({ ...this.deps, subjects: services.subjects, requests: this.requests });
     this.fulfilmentService = new Fulfilment({ ...this.deps, ...services, requests: this.requests, recipientsTold: this.recipientsTold });
     worker
       .handle(NOTIFY_RECIPIENT_JOB, this.recipientsTold.handler({ mailer: services.mailer, from: services.mailFrom }))

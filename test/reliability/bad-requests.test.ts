@@ -116,6 +116,11 @@ for (const engine of ENGINES) {
         locale: 'en',
         channel: 'web-form',
         value: 'Fuzz Value',
+        // Rights requests: a report year, and a code that is both a refusal reason's shape and a one-time code's.
+        year: '2026',
+        code: '123456',
+        webhook: 'https://recipient.example/hook',
+        email: 'fuzz@example.kz',
       };
       fixtures = {
         authorization: headers.authorization,

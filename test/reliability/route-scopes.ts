@@ -101,4 +101,8 @@ export const ROUTE_SCOPES: Record<string, RouteAccess> = {
   'GET /v1/reports/requests': ['requests:read'],
   'GET /v1/requests/:id/recipients': ['requests:read'],
   'PUT /v1/recipients/:id/endpoint': ['requests:write'],
+  'POST /v1/requests/:id/identity/data-points': ['requests:write'],
+  'POST /v1/requests/:id/identity/document': ['requests:write'],
+  'GET /v1/requests/:id/identity/document': ['requests:verify'],
+  'POST /v1/requests/:id/agent': ['requests:write'],
 };

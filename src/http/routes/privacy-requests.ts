@@ -66,11 +66,12 @@ export const privacyRequestRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async 
   app.post(
     '/privacy/requests',
     {
-      onRequest: limited(intakeLimiter),
+      // After validation: malformed input is refused by field and does not use up the client's allowance.
+      preHandler: limited(intakeLimiter),
       schema: {
         tags: ['requests'],
         summary: 'A person files a rights request; a confirmation code goes to their address if it is known',
-        description: 'No API key. The answer is the same for an address Custodian holds data on and one it does not. At most 5 requests per client address per 15 minutes (429 after).',
+        description: 'No API key. The answer is the same for an address Custodian holds data on and one it does not. At most 5 well-formed requests per client address per 15 minutes (429 after).',
         body: Type.Object(
           {
             type: literalUnion(REQUEST_TYPES),
@@ -88,7 +89,8 @@ export const privacyRequestRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async 
   app.post(
     '/privacy/requests/:id/verify',
     {
-      onRequest: limited(checkLimiter),
+      // After validation: malformed input is refused by field and does not use up the client's allowance.
+      preHandler: limited(checkLimiter),
       schema: {
         tags: ['requests'],
         summary: 'The person enters the code they were mailed',

@@ -2,6 +2,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { REQUEST_CHANNELS, REQUEST_STATES, REQUEST_TYPES, type RightsRequest } from '../../rights/model.js';
+import { AGENT_KINDS, AGENT_PROOFS } from '../../rights/identity-proof.js';
 import { requestReport } from '../../rights/report.js';
 import { EXTENSION_REASONS } from '../../rights/requests.js';
 import { IDENTIFIER_TYPES } from '../../vault/identifiers.js';
@@ -50,6 +51,8 @@ export const RequestView = Type.Object({
     }),
     Type.Null(),
   ]),
+  agent: Type.Union([Type.Object({ kind: Type.String(), proof: Type.String(), proofReference: Type.String() }), Type.Null()]),
+  documentCaptured: Type.Boolean({ description: 'RU 152-FZ 14(3) document details were given (kept sealed under the subject’s key)' }),
   closedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
 });
 
@@ -78,6 +81,8 @@ export function requestView(r: RightsRequest, linked = false): Static<typeof Req
     extensionReason: r.extensionReason,
     refusal: r.refusal,
     outcome: r.outcome,
+    agent: r.agent,
+    documentCaptured: r.documentCaptured,
     closedAt: isoTime(r.closedAt),
   };
 }
@@ -388,6 +393,86 @@ export const requestRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
       },
     },
     async (request) => rights.recipientsTold.setEndpoint(request.params.id, request.body),
+  );
+
+  app.post(
+    '/v1/requests/:id/identity/data-points',
+    {
+      onRequest: requireScope(apiKeys, 'requests:write'),
+      schema: {
+        tags: ['requests'],
+        summary: 'CCPA: the details the person gave, matched against what is held (two, or three and a signed declaration for specific pieces)',
+        description: 'Enough matches verify the request; the answer never says which detail failed.',
+        security: [{ bearer: [] }],
+        params: Params,
+        body: Type.Object(
+          {
+            points: Type.Array(Type.Object({ category: PolicyRef('Data category id'), value: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false }), { minItems: 1, maxItems: 6 }),
+            declaration: Type.Optional(Type.Object({ signed: Type.Literal(true) }, { additionalProperties: false, description: 'Signed under penalty of perjury (CCPA §7062(c))' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: RequestView, ...errors },
+      },
+    },
+    async (request) => requestView(await rights.identity.dataPoints(request.params.id, request.body, actorOf(request))),
+  );
+
+  const IdentityDocument = Type.Object(
+    {
+      type: literalUnion(['passport', 'id-card', 'other'] as const),
+      series: Type.Optional(Type.String({ pattern: '^[0-9A-Za-zА-Яа-я ]{1,10}$' })),
+      number: Type.String({ pattern: '^[0-9A-Za-zА-Яа-я -]{1,20}$' }),
+      issuedAt: Type.String({ format: 'date' }),
+      issuer: Type.String({ minLength: 2, maxLength: 300 }),
+      relationship: Type.Optional(Type.String({ minLength: 2, maxLength: 500, description: 'What ties the person to the operator (a contract number and date…)' })),
+    },
+    { additionalProperties: false },
+  );
+
+  app.post(
+    '/v1/requests/:id/identity/document',
+    {
+      onRequest: requireScope(apiKeys, 'requests:write'),
+      schema: {
+        tags: ['requests'],
+        summary: 'RU 152-FZ 14(3): the identity document’s details, kept sealed under the subject’s key; staff verify after',
+        security: [{ bearer: [] }],
+        params: Params,
+        body: IdentityDocument,
+        response: { 200: RequestView, ...errors },
+      },
+    },
+    async (request) => requestView(await rights.identity.captureDocument(request.params.id, request.body, actorOf(request))),
+  );
+
+  app.get(
+    '/v1/requests/:id/identity/document',
+    {
+      onRequest: requireScope(apiKeys, 'requests:verify'),
+      schema: { tags: ['requests'], summary: 'The document details, for the staff member who checks them (journaled)', security: [{ bearer: [] }], params: Params, response: { 200: Type.Object({ document: Type.Union([IdentityDocument, Type.Null()]) }), ...errors } },
+    },
+    async (request) => ({ document: await rights.identity.document(request.params.id, actorOf(request)) }),
+  );
+
+  app.post(
+    '/v1/requests/:id/agent',
+    {
+      onRequest: requireScope(apiKeys, 'requests:write'),
+      schema: {
+        tags: ['requests'],
+        summary: 'Someone acts for the person: who, and the kind and reference of their proof',
+        description: 'Refused when the policy declares that agents are not accepted.',
+        security: [{ bearer: [] }],
+        params: Params,
+        body: Type.Object(
+          { kind: literalUnion(AGENT_KINDS), proof: literalUnion(AGENT_PROOFS), proofReference: Type.String({ pattern: '^[A-Za-z0-9._:/#-]{1,200}$', description: 'Where the proof is kept (a document id), not the proof' }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: RequestView, ...errors },
+      },
+    },
+    async (request) => requestView(await rights.identity.authorizeAgent(request.params.id, request.body, actorOf(request))),
   );
 
   app.post(
