@@ -215,4 +215,32 @@ for (const engine of ENGINES) {
       assert.deepEqual(res.json().outcome.done.map((d: { category: string }) => d.category).sort(), [...blocked].sort());
     });
   });
+
+  describe(`rights requests: stopping processing under 152-FZ 21(5.1) (${engine})`, { skip: engineSkip(engine) }, () => {
+    let t: TestCustodian;
+    let app: FastifyInstance;
+    let headers: Record<string, string>;
+    let close: () => Promise<void>;
+    let calls: ReturnType<typeof requestCalls>;
+
+    before(async () => {
+      ({ t, app, headers, close } = await createTestApp(engine, { policy: `${EXAMPLES_DIR}smartthings.policy.yaml` }));
+      calls = requestCalls(app, headers);
+    });
+    after(async () => close());
+
+    it('a Russian resident’s demand to stop processing blocks the whole subject, on the 10-working-day clock', async () => {
+      const ivan = (await t.custodian.vault.upsertSubject({ identifiers: [{ type: 'email', value: 'ivan@example.ru' }], jurisdiction: 'RU' }, 'test')).id;
+      const filed = (await calls.file({ type: 'stop-processing', subjectId: ivan })).json();
+      assert.deepEqual(filed.deadlines.map((d: { law: string; article: string }) => [d.law, d.article]), [['ru', '21(5.1)']]);
+      assert.ok(filed.deadlines[0].dueAt.endsWith('+03:00'), 'Moscow time');
+      await calls.act(filed.id, 'identity/document', { type: 'passport', series: '4510', number: '654321', issuedAt: '2016-03-01', issuer: 'ГУ МВД России' });
+      await calls.act(filed.id, 'verify', { method: 'staff' });
+      const res = await calls.act(filed.id, 'fulfil');
+      assert.equal(res.statusCode, 200, res.body);
+      assert.equal(res.json().state, 'completed');
+      const blocks = await t.custodian.blocks.list(ivan);
+      assert.deepEqual(blocks.map((b) => [b.categories, b.reason]), [[null, 'subject-request']], 'the whole subject');
+    });
+  });
 }
