@@ -5,6 +5,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { createTestApp, EXAMPLES_DIR, TEST_PUBLIC_URL, type TestCustodian } from '../support/custodian.js';
 import { marketingConsent } from '../support/consents.js';
 import { ENGINES, engineSkip } from '../support/engines.js';
+import { verifyJournal } from '../../src/journal/verify.js';
 import { requestCalls, requestEvents } from './support.js';
 
 const DAY = 24 * 3600_000;
@@ -165,6 +166,16 @@ for (const engine of ENGINES) {
       assert.deepEqual(outcome.kept, [], 'the demo policy has no legal obligation to keep');
       const subject = await t.custodian.store.db.selectFrom('subject').selectAll().where('id', '=', aigerim).executeTakeFirstOrThrow();
       assert.equal(subject.state, 'erased');
+    });
+
+    it('every request act above left the journal verifiable', async () => {
+      await t.custodian.checkpoint();
+      const report = await verifyJournal({ db: t.custodian.store.db, keys: t.custodian.keys, now: t.clock.now(), checkpointIntervalMs: 60_000 });
+      assert.deepEqual(report.problems, []);
+      assert.equal(report.ok, true);
+      const rows = await t.custodian.store.db.selectFrom('journal_event').select(['details']).execute();
+      const text = rows.map((r) => r.details).join('\n');
+      for (const value of [NAME, 'aigerim@example.kz', '+77011234567']) assert.ok(!text.includes(value), 'no value in the journal');
     });
   });
 
