@@ -53,6 +53,15 @@ for (const engine of ENGINES) {
       assert.ok(!bad.body.includes('asel@'), 'no value echoed');
     });
 
+    it('a type the operator’s laws grant but the person’s own do not is recorded without the subject, answered alike', async () => {
+      // Asel lives in Kazakhstan: 94-V grants no portability, the GDPR (also declared) does.
+      const res = await file({ type: 'portability', email: 'asel@example.kz' }, '198.51.100.2');
+      const stranger = await file({ type: 'portability', email: 'nobody-here@example.kz' }, '198.51.100.2');
+      assert.equal(res.statusCode, 202, res.body);
+      assert.deepEqual([res.json().state, res.json().message], [stranger.json().state, stranger.json().message]);
+      assert.equal((await calls.get(res.json().id)).json().subjectId, null);
+    });
+
     it('limits how many requests one client address files', async () => {
       const statuses: number[] = [];
       for (let i = 0; i < 6; i++) statuses.push((await file({ type: 'erasure', email: `flood${i}@example.kz` }, '192.0.2.9')).statusCode);

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ENGINES, engineSkip } from '../support/engines.js';
-import { createMailingApp, type MailingApp, requestCalls } from './support.js';
+import { createMailingApp, lastMailTo, type MailingApp, requestCalls } from './support.js';
 
 for (const engine of ENGINES) {
   describe(`rights requests: recipients told (${engine})`, { skip: engineSkip(engine) }, () => {
@@ -85,6 +85,18 @@ for (const engine of ENGINES) {
       m.clock.set(job.runAt);
       await m.custodian.worker.runDue();
       assert.deepEqual([(await notices(done.id))[0].state, received.filter((r) => r.requestId === done.id).length], ['sent', 2]);
+    });
+
+    it('a recipient reached by mail gets the request, the subject id and the categories, no values', async () => {
+      assert.equal((await m.app.inject({ method: 'PUT', url: '/v1/recipients/courier/endpoint', headers: m.headers, payload: { email: 'privacy@courier.example' } })).statusCode, 200);
+      const subject = await customerWithDelivery('marat@example.kz');
+      const done = await fulfilled('erasure', subject);
+      await m.custodian.worker.runDue();
+      const mail = lastMailTo(m.smtp, 'privacy@courier.example');
+      assert.ok(mail, 'mailed');
+      assert.ok(mail.text?.includes(done.id) && mail.text.includes(subject) && mail.text.includes('user.contact.address'), mail.text);
+      assert.ok(!mail.text?.includes('Ерлан') && !mail.text?.includes('marat@'));
+      assert.deepEqual((await notices(done.id)).map((n: { channel: string; state: string }) => [n.channel, n.state]), [['mail', 'sent']]);
     });
 
     it('refuses an endpoint for an undeclared recipient, or with neither webhook nor address', async () => {
