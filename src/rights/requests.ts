@@ -99,6 +99,7 @@ export class RightsRequests {
           return { request: this.view(first, now), linked: true };
         }
       }
+      // 'reasonable-doubt' (GDPR art. 12(6)) still waits for a verification; a staff member who has no doubt says so with `verify`.
       const identity: IdentityState = grantingLaws.every((law) => identityRule(law, input.type).verify === 'none') ? 'not-required' : 'unverified';
       // Where a law stops its clock until identity is known (UK art. 12A), it stands still from receipt.
       const waits = identity === 'unverified' && grantingLaws.some((law) => identityRule(law, input.type).pausesClock);
@@ -168,8 +169,9 @@ export class RightsRequests {
     return rows
       .map((r) => this.view(r, now))
       .filter((r) => {
+        // A clock standing still has its due moment moving with it (see `view`), so a paused request is judged like any other.
         const first = r.deadlines[0];
-        if (!first || r.pausedAt !== null) return kind === 'overdue' && first !== undefined && first.dueAt < now;
+        if (!first) return false;
         return kind === 'overdue' ? first.dueAt < now : first.dueAt >= now && first.dueAt <= now + withinMs;
       })
       .sort((a, b) => a.deadlines[0].dueAt - b.deadlines[0].dueAt);

@@ -57,6 +57,8 @@ for (const engine of ENGINES) {
       assert.equal((await calls.act(filed.id, 'pause')).statusCode, 409);
       m.clock.advance(5 * DAY);
       assert.equal((await calls.get(filed.id)).json().deadlines[0].dueAt, filed.deadlines[0].dueAt);
+      const dueSoon = (await m.app.inject({ method: 'GET', url: `/v1/requests/due?kind=due-soon&withinHours=${24 * 40}`, headers: m.headers })).json().requests.map((r: { id: string }) => r.id);
+      assert.ok(dueSoon.includes(filed.id), 'paused or not, a clock that runs on is listed when due');
       const resumed = await calls.act(filed.id, 'resume');
       assert.equal(resumed.json().paused, false);
       assert.equal(resumed.json().deadlines[0].dueAt, filed.deadlines[0].dueAt);
