@@ -254,6 +254,8 @@ export async function openCustodian(config: Pick<Config, 'database' | 'masterKey
           from: config.mail?.from ?? DEFAULT_MAIL_FROM,
           log: { info: (obj, msg) => backgroundLog?.info(obj, msg), warn: (obj, msg) => backgroundLog?.warn(obj, msg) },
         }),
+        // A sent mail's parameters (one-time codes, signed links) are not kept in the job table.
+        { forgetPayloadWhenDone: true },
       );
     }
     if (options.listen && store.engine === 'postgres') {

@@ -38,6 +38,8 @@ export class JobWorker {
   private unsubscribe: (() => void) | undefined;
   private log: JobLog;
 
+  private readonly forgetting = new Set<string>();
+
   constructor(private readonly options: JobWorkerOptions) {
     this.log = options.log ?? QUIET;
   }
@@ -47,10 +49,16 @@ export class JobWorker {
     this.log = log;
   }
 
-  /** Registers the handler for a kind of job (one per kind). */
-  handle(kind: string, handler: JobHandler): this {
+  /**
+   * Registers the handler for a kind of job (one per kind). With `forgetPayloadWhenDone`, a
+   * job's payload is emptied once it is done: for payloads holding secrets that serve only
+   * the run (a one-time code, a signed link in a mail), which must not outlive it in the
+   * job table until finished jobs are pruned.
+   */
+  handle(kind: string, handler: JobHandler, options: { forgetPayloadWhenDone?: boolean } = {}): this {
     if (this.handlers.has(kind)) throw new Error(`A handler for job kind "${kind}" is already registered`);
     this.handlers.set(kind, handler);
+    if (options.forgetPayloadWhenDone) this.forgetting.add(kind);
     return this;
   }
 
@@ -124,7 +132,7 @@ export class JobWorker {
     try {
       if (!handler) throw Object.assign(new Error('no handler'), { name: 'UnknownJobKind', code: job.kind.slice(0, 60) });
       await handler(job);
-      if (await queue.complete(job, workerId)) this.log.info({ job: job.id, kind: job.kind, attempt: job.attempts }, 'job done');
+      if (await queue.complete(job, workerId, { forgetPayload: this.forgetting.has(job.kind) })) this.log.info({ job: job.id, kind: job.kind, attempt: job.attempts }, 'job done');
       // The lease ran out while the handler ran: another worker may be running it again.
       else this.log.warn({ job: job.id, kind: job.kind, attempt: job.attempts }, 'job finished after its lease ended; its outcome was not recorded');
     } catch (error) {

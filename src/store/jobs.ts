@@ -129,11 +129,11 @@ export class JobQueue {
   }
 
   /** Marks a claimed job done. False when the lease was lost (another worker has it now). */
-  async complete(job: Job, workerId: string): Promise<boolean> {
+  async complete(job: Job, workerId: string, options: { forgetPayload?: boolean } = {}): Promise<boolean> {
     const now = this.deps.clock.now();
     const result = await this.deps.store.db
       .updateTable('job')
-      .set({ state: 'done', locked_by: null, locked_until: null, updated_at: now, finished_at: now, last_error: null })
+      .set({ state: 'done', locked_by: null, locked_until: null, updated_at: now, finished_at: now, last_error: null, ...(options.forgetPayload ? { payload: '{}' } : {}) })
       .where('id', '=', job.id)
       .where('locked_by', '=', workerId)
       .where('state', '=', 'running')

@@ -44,6 +44,9 @@ for (const engine of ENGINES) {
       const stored = await m.custodian.store.db.selectFrom('rights_verification').selectAll().where('request_id', '=', filed.id).execute();
       assert.equal(stored.length, 1);
       assert.ok(!JSON.stringify(stored).includes(code), 'the code itself is not stored');
+      const jobs = await m.custodian.store.db.selectFrom('job').select(['kind', 'state', 'payload']).where('kind', '=', 'mail.send').execute();
+      assert.ok(jobs.length > 0 && jobs.every((j) => j.state === 'done'), JSON.stringify(jobs.map((j) => j.state)));
+      assert.ok(!jobs.some((j) => j.payload.includes(code)), 'the sent mail job no longer carries the code');
 
       const ok = await calls.act(filed.id, 'verification-code/check', { code });
       assert.equal(ok.statusCode, 200, ok.body);
