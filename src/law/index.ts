@@ -232,7 +232,9 @@ export function termMayExceed(term: Term, limit: Term): boolean {
 /**
  * The due moments of one request for every law that applies, earliest first; the
  * operator's shorter declared term (policy) wins where declared. Laws that do not grant the
- * type are left out.
+ * type are left out. An appeal to the operator, which none of the laws in scope grants, is
+ * open where the policy declares an appeal process (`rightsHandling.appeal`): it is answered
+ * on the law's term for answering a request (its `access` clock), marked `source: 'policy'`.
  */
 export function requestDeadlines(
   policy: Pick<Policy, 'rightsHandling'>,
@@ -243,7 +245,9 @@ export function requestDeadlines(
 ): DueMoment[] {
   const zone = policy.rightsHandling?.timeZone;
   const moments = [...new Set(laws)].flatMap((law) => {
-    const grant = rightOf(law, type);
+    // No law in scope grants an appeal to the operator; one the operator's policy offers runs on the law's answer term for a request.
+    const appeal = type === 'appeal' && policy.rightsHandling?.appeal !== undefined && rightOf(law, 'appeal') === undefined;
+    const grant = appeal ? rightOf(law, 'access') : rightOf(law, type);
     if (!grant) return [];
     const extended = options.extended === true && obligationRule(law, grant.obligation).extension !== undefined;
     const moment = dueMoment(law, grant.obligation, receivedAt, { ...options, extended, ...(zone ? { zone } : {}) });
@@ -256,7 +260,7 @@ export function requestDeadlines(
         return [{ ...moment, dueAt: counted.dueAt, dueAtIso: isoInZone(counted.dueAt, moment.zone), source: 'policy' as const, warnings: [...new Set([...moment.warnings, ...counted.warnings])] }];
       }
     }
-    return [moment];
+    return [appeal ? { ...moment, source: 'policy' as const } : moment];
   });
   return moments.sort((a, b) => a.dueAt - b.dueAt || LAW_IDS.indexOf(a.law) - LAW_IDS.indexOf(b.law));
 }
