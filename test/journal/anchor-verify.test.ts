@@ -38,6 +38,8 @@ describe('an anchor file', () => {
     const anchor = anchorWith();
     assert.deepEqual(parseAnchor(JSON.stringify(anchor)), anchor);
     assert.deepEqual(parseAnchor(JSON.stringify(anchorWith({ number: 1, prevDigest: null }))).prevDigest, null);
+    assert.equal(parseAnchor(JSON.stringify(anchorWith({ at: 0 }))).at, 0, 'a checkpoint signed at the epoch itself');
+    assert.deepEqual(parseAnchor(JSON.stringify(anchorWith({ heads: { p07: [1, 'b'.repeat(64)] } }))).heads, { p07: [1, 'b'.repeat(64)] }, 'a stream of one event');
   });
 
   it('that is not JSON is a validation error', () => {
@@ -73,6 +75,7 @@ describe('an anchor file', () => {
       [{ heads: { p07: [1, 'b'.repeat(63)] } }, 'heads.p07', 'must be [seq, hash]'],
       [{ heads: { p07: [1, 'b'.repeat(64), 'extra'] } }, 'heads.p07', 'must be [seq, hash]'],
       [{ heads: { p07: [1] } }, 'heads.p07', 'must be [seq, hash]'],
+      [{ heads: { p07: [1, ['b'.repeat(64)]] } }, 'heads.p07', 'must be [seq, hash]'],
       [{ heads: { p07: { seq: 1 } } }, 'heads.p07', 'must be [seq, hash]'],
       [{ heads: { p07: [1, 7] } }, 'heads.p07', 'must be [seq, hash]'],
     ];
