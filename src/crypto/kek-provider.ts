@@ -73,17 +73,24 @@ export function envKekProvider(value: string): KekProvider {
  * server keeps working while `custodian keys rotate` runs in another process.
  */
 export function fileKekProvider(path: string): KekProvider {
+  // A file system's timestamps are coarse (ext4: a few ms), so a keyring rewritten in the
+  // tick of the last read keeps its mtime: the file's identity is inode, size and times,
+  // and a forced check (an unknown key id, `ids()`) reads the file whatever they say.
+  const stamp = () => {
+    const s = statSync(path);
+    return `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
+  };
   let ring = loadOrCreate(path);
-  let mtime = statSync(path).mtimeMs;
+  let seen = stamp();
   let checkedAt = Date.now();
   const current = (force = false): KeyringFile => {
     const now = Date.now();
     if (force || now - checkedAt > 1000) {
       checkedAt = now;
-      const latest = statSync(path).mtimeMs;
-      if (latest !== mtime) {
+      const latest = stamp();
+      if (force || latest !== seen) {
         ring = loadOrCreate(path);
-        mtime = latest;
+        seen = latest;
       }
     }
     return ring;
@@ -94,7 +101,7 @@ export function fileKekProvider(path: string): KekProvider {
     renameSync(tmp, path);
     chmodSync(path, 0o600);
     ring = next;
-    mtime = statSync(path).mtimeMs;
+    seen = stamp();
   };
   return {
     kind: 'file',

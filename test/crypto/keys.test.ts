@@ -116,7 +116,6 @@ describe('the keyring file', () => {
 
   it(
     'sees a key another process added within the same file-system timestamp tick as its own last read',
-    { todo: 'src/crypto/kek-provider.ts fileKekProvider current(): a change is detected by mtime alone (`latest !== mtime`); ext4 stamps files with a coarse clock (~4 ms), so a keyring rewritten in the tick of the last read is never re-read and a new KEK stays "not in the keyring"' },
     () => {
       const path = join(dir, 'same-tick.json');
       const server = fileKekProvider(path);
