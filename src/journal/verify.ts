@@ -89,7 +89,8 @@ export async function verifyJournal({ db, keys, now, checkpointIntervalMs, ancho
     let uncoveredReported = false;
     const seen = new Map<number, string>();
     hashes.set(stream, seen);
-    for (let after = 0; ; ) {
+    // From below 1: an event slipped in before the first (seq 0 or less) is read and reported too.
+    for (let after = Number.MIN_SAFE_INTEGER; ; ) {
       const page = await db.selectFrom('journal_event').selectAll().where('stream', '=', stream).where('seq', '>', after).orderBy('seq').limit(PAGE).execute();
       for (const row of page) {
         const seq = Number(row.seq);
@@ -100,7 +101,7 @@ export async function verifyJournal({ db, keys, now, checkpointIntervalMs, ancho
             seq !== expectedSeq
               ? seq > expectedSeq
                 ? `sequence gap: expected ${expectedSeq}, found ${seq} (an event was deleted)`
-                : `sequence out of order: expected ${expectedSeq}, found ${seq}`
+                : `sequence out of order: expected ${expectedSeq}, found ${seq} (an event was inserted)`
               : row.prev_hash !== prevHash
                 ? `previous-hash link broken: ${prevEventId ? `the event before it (seq ${expectedSeq - 1}, id ${prevEventId}) was inserted, edited or moved, or` : 'an event before it was'} deleted or reordered`
                 : eventHash(row) !== row.hash

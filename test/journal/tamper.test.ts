@@ -93,6 +93,16 @@ for (const engine of ENGINES) {
       assert.ok(report.problems[0].problem.includes('11111111-1111-4111-8111-111111111111'), report.problems[0].problem);
     });
 
+    it('detects an event slipped in before the first one (sequence 0), which every later check would miss', async () => {
+      const first = await db().selectFrom('journal_event').selectAll().where('stream', '=', stream).where('seq', '=', 1).executeTakeFirstOrThrow();
+      const base = { ...first, seq: 0, id: '22222222-2222-4222-8222-222222222222', operation: 'destruction' };
+      await db().insertInto('journal_event').values({ ...base, hash: eventHash(base) }).execute();
+      const report = await verify();
+      assert.equal(report.ok, false);
+      assert.deepEqual([report.problems[0].seq, report.problems[0].eventId], [0, '22222222-2222-4222-8222-222222222222']);
+      assert.match(report.problems[0].problem, /sequence out of order: expected 1, found 0 \(an event was inserted\)/);
+    });
+
     it('detects two reordered events', async () => {
       await sql`update journal_event set seq = -1 where stream = ${stream} and seq = 2`.execute(db());
       await sql`update journal_event set seq = 2 where stream = ${stream} and seq = 3`.execute(db());
