@@ -9,37 +9,23 @@
  * maximum, default 0.7), `BENCH_SOAK_SUBJECTS` (default 500).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { BIN } from '../support/cli.js';
 import { marketingConsent } from '../support/consents.js';
 import { createTestDatabase, type TestEngine } from '../support/engines.js';
 import { type BenchRow, type FigureRow, figure, row } from './harness.js';
+import { COMPILED_MAIN, freePort, residentMb as rss, serverEnv } from './server.js';
 
-const COMPILED_MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const residentMb = (pid: number) => rss(pid) ?? Number.NaN;
+
 const SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 600);
 const LOAD = Number(process.env.BENCH_SOAK_LOAD ?? 0.7);
 const SUBJECTS = Number(process.env.BENCH_SOAK_SUBJECTS ?? 500);
 const MAX_SECONDS = 20;
 const CONCURRENCY = 16;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
-function residentMb(pid: number): number {
-  const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return kb ? Number(kb[1]) / 1024 : Number.NaN;
-}
 
 interface Client {
   call(method: string, path: string, body?: unknown): Promise<{ status: number; body: string }>;
@@ -92,15 +78,7 @@ export async function soakBenchmark(engine: TestEngine, log: (line: string) => v
   if (!existsSync(COMPILED_MAIN)) throw new Error('dist/ is not built: run `npm run build:js` (`npm run bench` does it)');
   const database = await createTestDatabase(engine);
   const port = await freePort();
-  const env = {
-    ...process.env,
-    CUSTODIAN_DATA_DIR: database.dir,
-    CUSTODIAN_DATABASE_URL: database.location.engine === 'sqlite' ? '' : database.location.url,
-    CUSTODIAN_PORT: String(port),
-    CUSTODIAN_LOG_LEVEL: 'warn',
-    CUSTODIAN_POLICY: '',
-    CUSTODIAN_MASTER_KEY: '',
-  };
+  const env = serverEnv(database, port);
   let output = '';
   const child: ChildProcess = spawn(process.execPath, [BIN, 'serve', '--demo'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (d) => (output = (output + d).slice(-4000)));
@@ -192,7 +170,7 @@ export async function soakBenchmark(engine: TestEngine, log: (line: string) => v
         pending.delete(p);
       });
       pending.add(p);
-      if (issued % Math.max(1, Math.round(target * 60)) === 0) log(`    minute ${Math.round((performance.now() - started) / 60_000)}: ${issued} issued, ${errors} errors, ${residentMb(child.pid!).toFixed(0)} MB resident`);
+      if (issued % Math.max(1, Math.round(target * 60)) === 0) log(`    minute ${Math.floor((performance.now() - started) / 60_000) + 1}: ${issued} issued, ${errors} errors, ${residentMb(child.pid!).toFixed(0)} MB resident`);
     }
     await Promise.all(pending);
     clearInterval(sampler);

@@ -8,25 +8,13 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { BIN } from '../support/cli.js';
 import { createTestDatabase, type TestEngine } from '../support/engines.js';
 import { type FigureRow, figure } from './harness.js';
+import { COMPILED_MAIN, freePort, residentMb, serverEnv } from './server.js';
 
-const COMPILED_MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const IDLE_MS = 2000;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function untilReady(base: string, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 30_000;
@@ -49,26 +37,11 @@ function cpuMs(pid: number): number | undefined {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-/** VmRSS of a process in MB, from /proc (Linux); undefined elsewhere. */
-function residentMb(pid: number): number | undefined {
-  const status = `/proc/${pid}/status`;
-  if (!existsSync(status)) return undefined;
-  const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(status, 'utf8'));
-  return kb ? Number(kb[1]) / 1024 : undefined;
-}
 
 async function startOnce(engine: TestEngine): Promise<{ readyMs: number; cpuMs: number | undefined; rssMb: number | undefined }> {
   const database = await createTestDatabase(engine);
   const port = await freePort();
-  const env = {
-    ...process.env,
-    CUSTODIAN_DATA_DIR: database.dir,
-    CUSTODIAN_DATABASE_URL: database.location.engine === 'sqlite' ? '' : database.location.url,
-    CUSTODIAN_PORT: String(port),
-    CUSTODIAN_LOG_LEVEL: 'warn',
-    CUSTODIAN_POLICY: '',
-    CUSTODIAN_MASTER_KEY: '',
-  };
+  const env = serverEnv(database, port);
   let output = '';
   const started = performance.now();
   const child = spawn(process.execPath, [BIN, 'serve', '--demo'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
