@@ -7,19 +7,20 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { type Mailer, MailDeliveryError, type MailMessage } from './mailer.js';
 
 export class OutboxMailer implements Mailer {
-  // nodemailer composes the MIME message exactly as SMTP would send it.
-  private readonly composer: Transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  // nodemailer composes the MIME message exactly as SMTP would send it; loaded with the first message, so an idle node does not hold it.
+  private composer?: Promise<Transporter>;
 
   /** @example const mailer = new OutboxMailer('./data/outbox'); */
   constructor(readonly dir: string) {}
 
   async send(message: MailMessage): Promise<{ messageId: string }> {
     try {
-      const { messageId, message: raw } = (await this.composer.sendMail({ ...message, headers: { ...message.headers } })) as { messageId: string; message: Buffer };
+      this.composer ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' }));
+      const { messageId, message: raw } = (await (await this.composer).sendMail({ ...message, headers: { ...message.headers } })) as { messageId: string; message: Buffer };
       await mkdir(this.dir, { recursive: true, mode: 0o700 });
       const name = `${new Date().toISOString().replace(/[-:.]/g, '')}-${randomUUID()}`;
       const temporary = join(this.dir, `.${name}.tmp`);

@@ -20,7 +20,6 @@
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, openSync, readSync, closeSync, renameSync, rmSync } from 'node:fs';
 import SqliteDatabase from 'better-sqlite3';
-import pg from 'pg';
 import { SetupError } from '../errors.js';
 import type { StoreLocation } from './store.js';
 import type { KeyMaterialTable } from './tables.js';
@@ -187,6 +186,7 @@ async function restorePostgres(url: string, file: string, onProgress?: (p: Backu
   if (/ TABLE DATA public key_material /.test(entries) || / SCHEMA - custodian_keys /.test(entries)) {
     throw new SetupError(`${file} holds keys: it is not a backup written by \`custodian backup\`, and restoring it could bring erased subjects back`);
   }
+  const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

@@ -4,7 +4,7 @@
  * reconnects with backoff and asks every cache to resync, since events sent meanwhile are
  * lost; the caches' TTLs cover the gap until then.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import type { ChangeBus, ChangeEvent } from './change-bus.js';
 import { CHANGE_CHANNEL } from './unit-of-work.js';
 
@@ -47,6 +47,7 @@ export function listenForChanges(options: ChangeListenerOptions): ChangeListener
 
   const connect = async () => {
     if (closed) return;
+    const { default: pg } = await import('pg');
     const next = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000, keepAlive: true });
     next.on('notification', onNotification);
     next.on('error', (error) => {

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { CompiledQuery, type DatabaseConnection, Kysely, PostgresDialect, sql, SqliteDialect, type SqliteDialectConfig, SqliteDriver, type Transaction } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { postgresPool } from './postgres-pool.js';
 import { SqliteGroupCommit } from './sqlite-group-commit.js';
 import type { Database } from './tables.js';
@@ -200,23 +200,28 @@ function withStatementCache(sqlite: SqliteDatabase.Database, capacity = 500): Sq
 }
 
 function postgresDialect(url: string): PostgresDialect {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: Number(process.env.CUSTODIAN_PG_POOL_SIZE ?? 10),
-    // Lets a connection send a statement before the last one's answer is in (postgres-pool.ts).
-    pipeline: true,
-    // BIGINT epoch-ms times fit in a double; parse them as numbers, not strings.
-    types: {
-      getTypeParser(oid: number, format?: any) {
-        if (oid === 20) return (value: string) => Number(value);
-        return pg.types.getTypeParser(oid, format);
+  // pg is loaded when the first connection is made, so a SQLite node never holds it.
+  const pool = async () => {
+    const { default: pg } = await import('pg');
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: Number(process.env.CUSTODIAN_PG_POOL_SIZE ?? 10),
+      // Lets a connection send a statement before the last one's answer is in (postgres-pool.ts).
+      pipeline: true,
+      // BIGINT epoch-ms times fit in a double; parse them as numbers, not strings.
+      types: {
+        getTypeParser(oid: number, format?: any) {
+          if (oid === 20) return (value: string) => Number(value);
+          return pg.types.getTypeParser(oid, format);
+        },
       },
-    },
-  });
-  // An idle connection the server drops (restart, failover, DROP DATABASE … FORCE) is
-  // discarded by the pool and replaced on demand; without a listener it would crash us.
-  pool.on('error', () => undefined);
-  return new PostgresDialect({ pool: postgresPool(pool) });
+    });
+    // An idle connection the server drops (restart, failover, DROP DATABASE … FORCE) is
+    // discarded by the pool and replaced on demand; without a listener it would crash us.
+    pool.on('error', () => undefined);
+    return postgresPool(pool);
+  };
+  return new PostgresDialect({ pool });
 }
 
 function redactUrl(url: string): string {
